@@ -1,0 +1,120 @@
+// Local models that the engine can serve: Strata's built-in models (strata.<name>, provider "Strata") and
+// imported GGUF files (local.<name>, provider "Local"). One row per model; the GGUF lives in the object store.
+import type { Kysely } from "kysely";
+import { ConflictException, ValidationException } from "../protocol/aws-errors.js";
+import type { StrataDatabase } from "../storage/database/database-schema.js";
+
+export interface LocalModel {
+  modelId: string;
+  modelName: string;
+  providerName: "Strata" | "Local";
+  source: "builtin" | "imported";
+  architecture: string;
+  parameterCount: number;
+  contextLength: number;
+  quantization: string;
+  /** Whether Strata's trainer can customize this model (architecture and tensor types it supports). */
+  trainerSupported: boolean;
+  chatTemplate?: string;
+  objectKey: string;
+  fileSizeBytes: number;
+  creationTime: Date;
+}
+
+export type NewLocalModel = Omit<LocalModel, "creationTime">;
+
+const localModelIdPattern = /^(strata|local)\.[a-z0-9][a-z0-9-]{0,62}$/;
+
+export class LocalModelRegistry {
+  constructor(private readonly database: Kysely<StrataDatabase>) {}
+
+  async register(model: NewLocalModel): Promise<LocalModel> {
+    if (!localModelIdPattern.test(model.modelId)) {
+      throw new ValidationException(
+        `Model id ${model.modelId} must be strata.<name> or local.<name>, the name made of a-z, 0-9 and '-' (at most 63 characters).`,
+      );
+    }
+    const expectedPrefix = model.providerName === "Strata" ? "strata." : "local.";
+    if (!model.modelId.startsWith(expectedPrefix)) {
+      throw new ValidationException(
+        `Model id ${model.modelId} must start with ${expectedPrefix} for provider ${model.providerName}.`,
+      );
+    }
+    if (await this.find(model.modelId))
+      throw new ConflictException(`A model with id ${model.modelId} already exists.`);
+    const creationTime = new Date();
+    await this.database
+      .insertInto("local_models")
+      .values({
+        model_id: model.modelId,
+        model_name: model.modelName,
+        provider_name: model.providerName,
+        source: model.source,
+        architecture: model.architecture,
+        parameter_count: model.parameterCount,
+        context_length: model.contextLength,
+        quantization: model.quantization,
+        trainer_supported: model.trainerSupported ? 1 : 0,
+        chat_template: model.chatTemplate ?? null,
+        object_key: model.objectKey,
+        file_size_bytes: model.fileSizeBytes,
+        created_at: creationTime.toISOString(),
+      })
+      .execute();
+    return { ...model, creationTime };
+  }
+
+  async list(): Promise<LocalModel[]> {
+    const rows = await this.database.selectFrom("local_models").selectAll().orderBy("id").execute();
+    return rows.map(fromRow);
+  }
+
+  async find(modelId: string): Promise<LocalModel | undefined> {
+    const row = await this.database
+      .selectFrom("local_models")
+      .selectAll()
+      .where("model_id", "=", modelId)
+      .executeTakeFirst();
+    return row ? fromRow(row) : undefined;
+  }
+
+  async remove(modelId: string): Promise<boolean> {
+    const result = await this.database
+      .deleteFrom("local_models")
+      .where("model_id", "=", modelId)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+}
+
+function fromRow(row: {
+  model_id: string;
+  model_name: string;
+  provider_name: "Strata" | "Local";
+  source: "builtin" | "imported";
+  architecture: string;
+  parameter_count: number;
+  context_length: number;
+  quantization: string;
+  trainer_supported: number;
+  chat_template: string | null;
+  object_key: string;
+  file_size_bytes: number;
+  created_at: string;
+}): LocalModel {
+  return {
+    modelId: row.model_id,
+    modelName: row.model_name,
+    providerName: row.provider_name,
+    source: row.source,
+    architecture: row.architecture,
+    parameterCount: row.parameter_count,
+    contextLength: row.context_length,
+    quantization: row.quantization,
+    trainerSupported: row.trainer_supported === 1,
+    ...(row.chat_template ? { chatTemplate: row.chat_template } : {}),
+    objectKey: row.object_key,
+    fileSizeBytes: row.file_size_bytes,
+    creationTime: new Date(row.created_at),
+  };
+}

@@ -1,0 +1,62 @@
+// `strata`: one file per command. `serve` and `config` work locally; every other command is a signed client
+// of the running server's public API.
+import { CliError } from "./cli-error.js";
+import type { CommandEnvironment } from "./command-context.js";
+import { configCommand } from "./commands/config.js";
+import { keysCommand } from "./commands/keys.js";
+import { modelsCommand } from "./commands/models.js";
+import { serveCommand } from "./commands/serve.js";
+
+const usage = `usage: strata <command> [options]
+
+  serve            start the API (127.0.0.1:8787) and the embedded S3 endpoint (:8788)
+                   --port --host --s3-port --data-dir --region --account-id --config --log-level --no-auth
+  config           the effective configuration (secrets masked) and the AWS_* export lines   [--json]
+  models list      the catalog   [--provider --customization --output-modality --inference-type --served-by --json]
+  models get ID    one model, by id or ARN   [--json]
+  keys create      [--type access-key|api-key] [--description TEXT] [--json]
+  keys list        [--json]
+  keys revoke ID
+
+Client commands take --endpoint URL (default http://<host>:<port> of the configuration) and sign with
+<data-dir>/credentials. Configuration: flags > STRATA_* environment > <data-dir>/config.json > defaults.`;
+
+const commands: Record<string, (argv: string[], environment: CommandEnvironment) => Promise<void>> = {
+  serve: serveCommand,
+  config: configCommand,
+  models: modelsCommand,
+  keys: keysCommand,
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "help" || name === "--help" || name === "-h") {
+    process.stdout.write(`${usage}\n`);
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`strata: unknown command ${name}\n${usage}\n`);
+    return 2;
+  }
+  await command(rest, {
+    environment: process.env,
+    output: { write: (text) => process.stdout.write(`${text}\n`), isTerminal: process.stdout.isTTY === true },
+  });
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof CliError) {
+      process.stderr.write(`strata: ${error.message}\n`);
+      process.exitCode = error.exitCode;
+      return;
+    }
+    process.stderr.write(`strata: ${(error as Error).message ?? String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,152 @@
+// Builds the effective StrataConfig from its four sources. Precedence: flags > environment > config file >
+// defaults. Every value is checked here, once, with an error that names the source and the field.
+import { existsSync, readFileSync } from "node:fs";
+import { isAbsolute, join, resolve } from "node:path";
+import type { LogLevel } from "../logging/logger.js";
+import { defaultConfig, type StrataConfig } from "./strata-config.js";
+
+export interface ConfigFlags {
+  host?: string;
+  port?: string;
+  s3Port?: string;
+  dataDir?: string;
+  region?: string;
+  accountId?: string;
+  noAuth?: boolean;
+  logLevel?: string;
+  config?: string;
+}
+
+export class ConfigError extends Error {}
+
+type Source = "flag" | "environment" | "config file";
+
+interface Layer {
+  source: Source;
+  values: Record<string, unknown>;
+}
+
+const environmentNames: Record<string, string> = {
+  host: "STRATA_HOST",
+  port: "STRATA_PORT",
+  s3Port: "STRATA_S3_PORT",
+  dataDir: "STRATA_DATA_DIR",
+  region: "STRATA_REGION",
+  accountId: "STRATA_ACCOUNT_ID",
+  logLevel: "STRATA_LOG_LEVEL",
+  s3Endpoint: "STRATA_S3_ENDPOINT",
+  s3Bucket: "STRATA_S3_BUCKET",
+  s3Region: "STRATA_S3_REGION",
+  s3AccessKeyId: "STRATA_S3_ACCESS_KEY_ID",
+  s3SecretAccessKey: "STRATA_S3_SECRET_ACCESS_KEY",
+  s3ForcePathStyle: "STRATA_S3_FORCE_PATH_STYLE",
+};
+
+function pick(layers: readonly Layer[], key: string): { value: unknown; source: Source } | undefined {
+  for (const layer of layers) {
+    const value = layer.values[key];
+    if (value !== undefined && value !== "") return { value, source: layer.source };
+  }
+  return undefined;
+}
+
+function integer(layers: readonly Layer[], key: string, min: number, max: number): number | undefined {
+  const picked = pick(layers, key);
+  if (!picked) return undefined;
+  const number = typeof picked.value === "number" ? picked.value : Number(String(picked.value));
+  if (!Number.isInteger(number) || number < min || number > max) {
+    throw new ConfigError(
+      `${picked.source} ${key}: ${String(picked.value)} is not an integer in ${min}–${max}`,
+    );
+  }
+  return number;
+}
+
+function text(layers: readonly Layer[], key: string, pattern?: RegExp): string | undefined {
+  const picked = pick(layers, key);
+  if (!picked) return undefined;
+  const value = String(picked.value);
+  if (pattern && !pattern.test(value))
+    throw new ConfigError(`${picked.source} ${key}: ${value} must match ${pattern}`);
+  return value;
+}
+
+function readConfigFile(path: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new ConfigError(`config file ${path}: ${(error as Error).message}`);
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError(`config file ${path}: must hold a JSON object`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+export function loadConfig(
+  flags: ConfigFlags,
+  environment: Record<string, string | undefined>,
+  baseDirectory = process.cwd(),
+): StrataConfig {
+  const defaults = defaultConfig();
+  const flagValues: Record<string, unknown> = { ...flags };
+  const environmentValues: Record<string, unknown> = {};
+  for (const [key, name] of Object.entries(environmentNames)) environmentValues[key] = environment[name];
+
+  // The data directory decides where the default config file lives, so it is resolved first.
+  const dataDirectoryEarly = (flags.dataDir ??
+    environment.STRATA_DATA_DIR ??
+    defaults.dataDirectory) as string;
+  const explicitFile = flags.config ?? environment.STRATA_CONFIG;
+  const configFile = explicitFile
+    ? resolve(baseDirectory, explicitFile)
+    : join(resolve(baseDirectory, dataDirectoryEarly), "config.json");
+  if (explicitFile && !existsSync(configFile))
+    throw new ConfigError(`config file ${configFile} does not exist`);
+  const fileValues = existsSync(configFile) ? readConfigFile(configFile) : {};
+
+  const layers: Layer[] = [
+    { source: "flag", values: flagValues },
+    { source: "environment", values: environmentValues },
+    { source: "config file", values: fileValues },
+  ];
+
+  const port = integer(layers, "port", 0, 65535) ?? defaults.port;
+  const dataDir = text(layers, "dataDir") ?? defaults.dataDirectory;
+  const logLevel = (text(layers, "logLevel", /^(debug|info|warn|error)$/) ?? defaults.logLevel) as LogLevel;
+  const host = text(layers, "host") ?? defaults.host;
+  const s3Endpoint = text(layers, "s3Endpoint");
+  const authentication = !(flags.noAuth === true || fileValues.noAuth === true);
+
+  const config: StrataConfig = {
+    host,
+    port,
+    dataDirectory: isAbsolute(dataDir) ? dataDir : resolve(baseDirectory, dataDir),
+    region: text(layers, "region", /^[a-z]{2}(-[a-z]+)+-\d$/) ?? defaults.region,
+    accountId: text(layers, "accountId", /^\d{12}$/) ?? defaults.accountId,
+    authentication,
+    logLevel,
+    maxRequestBodyBytes:
+      integer(layers, "maxRequestBodyBytes", 1024, 1 << 30) ?? defaults.maxRequestBodyBytes,
+    objectStore: s3Endpoint
+      ? {
+          kind: "s3",
+          endpoint: s3Endpoint,
+          region: text(layers, "s3Region") ?? "us-east-1",
+          bucket: text(layers, "s3Bucket") ?? "strata",
+          accessKeyId: text(layers, "s3AccessKeyId"),
+          secretAccessKey: text(layers, "s3SecretAccessKey"),
+          forcePathStyle: String(pick(layers, "s3ForcePathStyle")?.value ?? "true") !== "false",
+        }
+      : {
+          kind: "embedded",
+          host,
+          // Port 0 (tests) means "any free port" for both endpoints.
+          port: integer(layers, "s3Port", 0, 65535) ?? (port === 0 ? 0 : port + 1),
+          bucket: text(layers, "s3Bucket") ?? "strata",
+        },
+  };
+  if (existsSync(configFile)) config.configFile = configFile;
+  return config;
+}

@@ -1,0 +1,55 @@
+// The effective configuration, parsed once (flags > environment > config file > defaults) and passed down.
+// Nothing below the CLI reads process.env.
+import { homedir } from "node:os";
+import { join } from "node:path";
+import type { LogLevel } from "../logging/logger.js";
+
+export interface ExternalS3Config {
+  kind: "s3";
+  endpoint?: string;
+  region: string;
+  bucket: string;
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  forcePathStyle: boolean;
+}
+
+export interface EmbeddedS3Config {
+  kind: "embedded";
+  host: string;
+  /** Default: the API port + 1. */
+  port: number;
+  bucket: string;
+}
+
+export interface StrataConfig {
+  host: string;
+  port: number;
+  dataDirectory: string;
+  region: string;
+  accountId: string;
+  /** Off only by the explicit --no-auth switch, which prints a warning. */
+  authentication: boolean;
+  logLevel: LogLevel;
+  maxRequestBodyBytes: number;
+  objectStore: EmbeddedS3Config | ExternalS3Config;
+  /** The config file that was read, if any. */
+  configFile?: string;
+}
+
+export const defaultPort = 8787;
+
+export function defaultConfig(): StrataConfig {
+  return {
+    host: "127.0.0.1",
+    port: defaultPort,
+    dataDirectory: join(homedir(), ".strata"),
+    region: "us-east-1",
+    accountId: "000000000000",
+    authentication: true,
+    logLevel: "info",
+    // InvokeModel bodies may be up to 25,000,000 bytes (bedrock-runtime model); leave room for the envelope.
+    maxRequestBodyBytes: 26_000_000,
+    objectStore: { kind: "embedded", host: "127.0.0.1", port: defaultPort + 1, bucket: "strata" },
+  };
+}

@@ -1,0 +1,125 @@
+// restJson1 response encoding driven by the generated tables: header members become headers, the payload
+// member (raw bytes, or an event stream) becomes the body, every other member goes into the JSON body.
+// Timestamps leave as RFC 3339 strings — the SDK throws on epoch numbers (bedrock-api.md §1.3).
+import { shapeOf } from "./decode-value.js";
+import type {
+  OperationModel,
+  ServiceModel,
+  Shape,
+  StructureShape,
+  TimestampFormat,
+} from "./service-model.js";
+
+export type ResponseBody = Uint8Array | string | AsyncIterable<unknown>;
+
+export interface EncodedResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: ResponseBody;
+  /** Set when the body is an event stream: the union shape its events belong to. */
+  eventStreamShape?: string;
+}
+
+export function encodeResponse(
+  model: ServiceModel,
+  operation: OperationModel,
+  output: Record<string, unknown> | undefined,
+): EncodedResponse {
+  const headers: Record<string, string> = {};
+  if (!operation.output) return { status: operation.successCode, headers, body: "" };
+  const shape = shapeOf(model, operation.output) as StructureShape;
+  const value = output ?? {};
+  const bodyValue: Record<string, unknown> = {};
+
+  for (const [memberName, member] of Object.entries(shape.members)) {
+    const memberValue = value[memberName];
+    if (memberValue === undefined || memberValue === null) continue;
+    if (member.location === "header") {
+      headers[(member.locationName ?? memberName).toLowerCase()] = headerText(
+        shapeOf(model, member.shape),
+        memberValue,
+      );
+    } else if (member.location === "headers") {
+      const prefix = (member.locationName ?? memberName).toLowerCase();
+      for (const [key, item] of Object.entries(memberValue as Record<string, unknown>)) {
+        headers[`${prefix}${key}`.toLowerCase()] = String(item);
+      }
+    } else if (member.location === undefined && memberName !== shape.payload) {
+      bodyValue[memberName] = encodeValue(model, member.shape, memberValue, member.timestampFormat);
+    }
+  }
+
+  if (shape.payload) {
+    const member = shape.members[shape.payload];
+    const payload = value[shape.payload];
+    if (!member) return { status: operation.successCode, headers, body: "" };
+    const payloadShape = shapeOf(model, member.shape);
+    if (payloadShape.type === "structure" && payloadShape.eventstream) {
+      headers["content-type"] = "application/vnd.amazon.eventstream";
+      return {
+        status: operation.successCode,
+        headers,
+        body: payload as AsyncIterable<unknown>,
+        eventStreamShape: member.shape,
+      };
+    }
+    if (payload instanceof Uint8Array || typeof payload === "string") {
+      return { status: operation.successCode, headers, body: payload };
+    }
+    headers["content-type"] ??= "application/json";
+    const encoded = payload === undefined ? {} : encodeValue(model, member.shape, payload);
+    return { status: operation.successCode, headers, body: JSON.stringify(encoded) };
+  }
+
+  headers["content-type"] = "application/json";
+  return { status: operation.successCode, headers, body: JSON.stringify(bodyValue) };
+}
+
+export function encodeValue(
+  model: ServiceModel,
+  shapeName: string,
+  value: unknown,
+  memberTimestampFormat?: TimestampFormat,
+): unknown {
+  const shape = shapeOf(model, shapeName);
+  switch (shape.type) {
+    case "timestamp":
+      return encodeTimestamp(value, memberTimestampFormat ?? shape.timestampFormat ?? "iso8601");
+    case "blob":
+      return value instanceof Uint8Array ? Buffer.from(value).toString("base64") : value;
+    case "list":
+      return Array.isArray(value) ? value.map((item) => encodeValue(model, shape.member, item)) : value;
+    case "map": {
+      if (typeof value !== "object" || value === null) return value;
+      const result: Record<string, unknown> = {};
+      for (const [key, item] of Object.entries(value)) result[key] = encodeValue(model, shape.value, item);
+      return result;
+    }
+    case "structure": {
+      if (shape.document || typeof value !== "object" || value === null) return value;
+      const result: Record<string, unknown> = {};
+      for (const [memberName, member] of Object.entries(shape.members)) {
+        const memberValue = (value as Record<string, unknown>)[memberName];
+        if (memberValue === undefined || memberValue === null) continue;
+        result[memberName] = encodeValue(model, member.shape, memberValue, member.timestampFormat);
+      }
+      return result;
+    }
+    default:
+      return value;
+  }
+}
+
+function encodeTimestamp(value: unknown, format: TimestampFormat): unknown {
+  const date = value instanceof Date ? value : new Date(value as string | number);
+  if (Number.isNaN(date.getTime())) return value;
+  if (format === "unixTimestamp") return date.getTime() / 1000;
+  if (format === "rfc822") return date.toUTCString();
+  return date.toISOString();
+}
+
+function headerText(shape: Shape, value: unknown): string {
+  if (shape.type === "timestamp")
+    return (value instanceof Date ? value : new Date(String(value))).toUTCString();
+  return String(value);
+}

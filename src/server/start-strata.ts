@@ -1,0 +1,138 @@
+// The composition root of `strata serve`: configuration in, a running server out. Opens the database, makes
+// first-start credentials, starts the embedded S3 endpoint, wires the domain services to their operations
+// and listens on one port for HTTP/1.1 and h2c.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { createAuthenticator } from "../auth/authenticate-request.js";
+import { KeyStore } from "../auth/key-store.js";
+import { createKey } from "../auth/operations/create-key.js";
+import { listKeys } from "../auth/operations/list-keys.js";
+import { revokeKey } from "../auth/operations/revoke-key.js";
+import { loadBedrockModels } from "../catalog/bedrock-catalog/bedrock-model-entry.js";
+import { Catalog } from "../catalog/catalog.js";
+import { LocalModelRegistry } from "../catalog/local-model-registry.js";
+import { getCatalogModel } from "../catalog/operations/get-catalog-model.js";
+import { getFoundationModel } from "../catalog/operations/get-foundation-model.js";
+import { listCatalogModels } from "../catalog/operations/list-catalog-models.js";
+import { listFoundationModels } from "../catalog/operations/list-foundation-models.js";
+import type { StrataConfig } from "../config/strata-config.js";
+import { runtimeOperations } from "../inference/operations/runtime-operations.js";
+import { describeError, type Logger } from "../logging/logger.js";
+import { createDispatcher } from "../protocol/dispatcher.js";
+import { bedrockService } from "../protocol/generated/bedrock.js";
+import { bedrockRuntimeService } from "../protocol/generated/bedrock-runtime.js";
+import { strataService } from "../protocol/generated/strata.js";
+import { openDatabase } from "../storage/database/open-database.js";
+import { type EmbeddedS3, startEmbeddedS3 } from "../storage/embedded-s3/start-embedded-s3.js";
+import { ensureFirstStartCredentials, type FirstStartResult } from "./first-start.js";
+import { createHttpRequestHandler } from "./http-request-handler.js";
+import { listenOnePort } from "./one-port-server.js";
+
+export interface RunningStrata {
+  apiUrl: string;
+  s3Url: string;
+  config: StrataConfig;
+  firstStart: FirstStartResult;
+  localModels: LocalModelRegistry;
+  keyStore: KeyStore;
+  close(): Promise<void>;
+}
+
+export async function startStrata(config: StrataConfig, logger: Logger): Promise<RunningStrata> {
+  mkdirSync(config.dataDirectory, { recursive: true, mode: 0o700 });
+  const { database, close: closeDatabase } = await openDatabase(join(config.dataDirectory, "strata.db"));
+  const closers: (() => Promise<void>)[] = [closeDatabase];
+  try {
+    const keyStore = await KeyStore.open(database);
+    const firstStart = await ensureFirstStartCredentials(keyStore, config.dataDirectory);
+
+    let embeddedS3: EmbeddedS3 | undefined;
+    if (config.objectStore.kind === "embedded") {
+      embeddedS3 = await startEmbeddedS3({
+        host: config.objectStore.host,
+        port: config.objectStore.port,
+        directory: join(config.dataDirectory, "objects"),
+        bucket: config.objectStore.bucket,
+        lookupAccessKey: keyStore.lookupAccessKey,
+        log: (entry) => logger.info("s3 request", entry),
+      });
+      closers.unshift(() => embeddedS3?.close() ?? Promise.resolve());
+    }
+
+    const localModels = new LocalModelRegistry(database);
+    const catalog = new Catalog({
+      region: config.region,
+      bedrockModels: loadBedrockModels(),
+      localModels,
+      passThroughConfigured: false,
+    });
+
+    const dispatch = createDispatcher({
+      services: [
+        {
+          model: bedrockService,
+          handlers: {
+            ListFoundationModels: listFoundationModels(catalog),
+            GetFoundationModel: getFoundationModel(catalog),
+          },
+        },
+        { model: bedrockRuntimeService, handlers: runtimeOperations(catalog) },
+        {
+          model: strataService,
+          handlers: {
+            CreateKey: createKey(keyStore),
+            ListKeys: listKeys(keyStore),
+            RevokeKey: revokeKey(keyStore),
+            ListCatalogModels: listCatalogModels(catalog),
+            GetCatalogModel: getCatalogModel(catalog),
+          },
+        },
+      ],
+      authenticate: createAuthenticator({
+        keyStore,
+        authentication: config.authentication,
+        signingName: bedrockService.signingName,
+      }),
+      onUnexpectedError: (error, request, operationName) =>
+        logger.error("unexpected error", {
+          requestId: request.requestId,
+          operation: operationName,
+          ...describeError(error),
+        }),
+    });
+
+    const server = await listenOnePort({
+      host: config.host,
+      port: config.port,
+      listener: createHttpRequestHandler({
+        handle: dispatch,
+        maxRequestBodyBytes: config.maxRequestBodyBytes,
+        logger,
+      }),
+    });
+    closers.unshift(() => server.close());
+
+    const s3Url =
+      config.objectStore.kind === "embedded"
+        ? (embeddedS3?.url ?? "")
+        : (config.objectStore.endpoint ?? `https://s3.${config.objectStore.region}.amazonaws.com`);
+    return {
+      apiUrl: `http://${urlHost(config.host)}:${server.port}`,
+      s3Url,
+      config,
+      firstStart,
+      localModels,
+      keyStore,
+      close: async () => {
+        for (const close of closers) await close();
+      },
+    };
+  } catch (error) {
+    for (const close of closers) await close().catch(() => undefined);
+    throw error;
+  }
+}
+
+function urlHost(host: string): string {
+  return host.includes(":") ? `[${host}]` : host;
+}

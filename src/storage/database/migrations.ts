@@ -1,0 +1,49 @@
+// Versioned schema migrations, applied in name order at open. Never edit a migration that has shipped: add
+// the next one. The names also tell a Strata whether a database was written by a newer version of itself.
+import { type Kysely, type Migration, sql } from "kysely";
+
+export const migrations: Record<string, Migration> = {
+  "0001-keys-and-local-models": {
+    async up(database: Kysely<unknown>) {
+      await database.schema
+        .createTable("access_keys")
+        .addColumn("access_key_id", "text", (column) => column.primaryKey())
+        .addColumn("secret_access_key", "text", (column) => column.notNull())
+        .addColumn("description", "text")
+        .addColumn("is_admin", "integer", (column) => column.notNull().defaultTo(0))
+        .addColumn("status", "text", (column) => column.notNull())
+        .addColumn("created_at", "text", (column) => column.notNull())
+        .addColumn("revoked_at", "text")
+        .addColumn("last_used_at", "text")
+        .execute();
+      await database.schema
+        .createTable("api_keys")
+        .addColumn("key_id", "text", (column) => column.primaryKey())
+        .addColumn("token_sha256", "text", (column) => column.notNull().unique())
+        .addColumn("description", "text")
+        .addColumn("is_admin", "integer", (column) => column.notNull().defaultTo(0))
+        .addColumn("status", "text", (column) => column.notNull())
+        .addColumn("created_at", "text", (column) => column.notNull())
+        .addColumn("revoked_at", "text")
+        .addColumn("last_used_at", "text")
+        .execute();
+      await database.schema
+        .createTable("local_models")
+        .addColumn("id", "integer", (column) => column.primaryKey().autoIncrement())
+        .addColumn("model_id", "text", (column) => column.notNull().unique())
+        .addColumn("model_name", "text", (column) => column.notNull())
+        .addColumn("provider_name", "text", (column) => column.notNull())
+        .addColumn("source", "text", (column) => column.notNull())
+        .addColumn("architecture", "text", (column) => column.notNull())
+        .addColumn("parameter_count", "integer", (column) => column.notNull())
+        .addColumn("context_length", "integer", (column) => column.notNull())
+        .addColumn("quantization", "text", (column) => column.notNull())
+        .addColumn("trainer_supported", "integer", (column) => column.notNull())
+        .addColumn("chat_template", "text")
+        .addColumn("object_key", "text", (column) => column.notNull())
+        .addColumn("file_size_bytes", "integer", (column) => column.notNull())
+        .addColumn("created_at", "text", (column) => column.notNull().defaultTo(sql`CURRENT_TIMESTAMP`))
+        .execute();
+    },
+  },
+};
