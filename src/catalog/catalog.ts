@@ -37,7 +37,14 @@ export function modelIdFromIdentifier(identifier: string): string {
 }
 
 export class Catalog {
-  constructor(private readonly options: CatalogOptions) {}
+  /** The Bedrock entries never change while the server runs: build them once. */
+  private readonly bedrockEntries: ReadonlyMap<string, CatalogEntry>;
+
+  constructor(private readonly options: CatalogOptions) {
+    this.bedrockEntries = new Map(
+      options.bedrockModels.map((model) => [model.modelId, this.fromBedrock(model)]),
+    );
+  }
 
   async list(filters: CatalogFilters = {}): Promise<CatalogEntry[]> {
     const entries = await this.all();
@@ -48,16 +55,12 @@ export class Catalog {
     const modelId = modelIdFromIdentifier(identifier);
     const local = await this.options.localModels.find(modelId);
     if (local) return this.fromLocal(local);
-    const bedrock = this.options.bedrockModels.find((model) => model.modelId === modelId);
-    return bedrock ? this.fromBedrock(bedrock) : undefined;
+    return this.bedrockEntries.get(modelId);
   }
 
   private async all(): Promise<CatalogEntry[]> {
     const local = await this.options.localModels.list();
-    return [
-      ...this.options.bedrockModels.map((model) => this.fromBedrock(model)),
-      ...local.map((model) => this.fromLocal(model)),
-    ];
+    return [...this.bedrockEntries.values(), ...local.map((model) => this.fromLocal(model))];
   }
 
   private fromBedrock(entry: BedrockModelEntry): CatalogEntry {

@@ -13,10 +13,10 @@
 // The signature is checked before the clock so that only a holder of the secret learns the server's time
 // (SignatureExpired carries it): a wrong-secret request with a skewed date is a SignatureMismatch.
 import { createHash, timingSafeEqual } from "node:crypto";
-import { Sha256 } from "@aws-crypto/sha256-js";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { formatAmzDate } from "./amz-date.js";
 import { headerValue } from "./header-value.js";
+import { NodeSha256 } from "./node-sha256.js";
 import { parseRawQuery, type QueryParameter, toSignerQuery } from "./parse-raw-query.js";
 import {
   parseAuthorizationHeader,
@@ -181,7 +181,7 @@ function createSigner(parameters: SignatureParameters, storedKey: StoredAccessKe
     credentials: { accessKeyId: parameters.accessKeyId, secretAccessKey: storedKey.secretAccessKey },
     region: parameters.scope.region,
     service: options.service,
-    sha256: Sha256,
+    sha256: NodeSha256,
     uriEscapePath: options.uriEscapePath,
     // The client decided whether x-amz-content-sha256 is part of the request; the verifier must not add it.
     applyChecksum: false,

@@ -1,0 +1,48 @@
+// A typed GGUF metadata value. The type is kept (not just the JavaScript value) because llama.cpp checks it:
+// llama.context_length must be a uint32, llama.rope.freq_base a float32, and so on. 64-bit integers are bigints
+// so that they round-trip exactly.
+
+export type GgufNumberTypeName =
+  | "uint8"
+  | "int8"
+  | "uint16"
+  | "int16"
+  | "uint32"
+  | "int32"
+  | "float32"
+  | "float64";
+export type GgufBigIntTypeName = "uint64" | "int64";
+
+export type GgufScalarValue =
+  | { type: GgufNumberTypeName; value: number }
+  | { type: GgufBigIntTypeName; value: bigint }
+  | { type: "bool"; value: boolean }
+  | { type: "string"; value: string };
+
+export type GgufArrayValue =
+  | { type: "array"; elementType: GgufNumberTypeName; values: number[] }
+  | { type: "array"; elementType: GgufBigIntTypeName; values: bigint[] }
+  | { type: "array"; elementType: "bool"; values: boolean[] }
+  | { type: "array"; elementType: "string"; values: string[] };
+
+export type GgufMetadataValue = GgufScalarValue | GgufArrayValue;
+
+export interface GgufMetadataEntry {
+  key: string;
+  value: GgufMetadataValue;
+}
+
+/** The value as a JavaScript number when it is an integer or float scalar that fits one exactly. */
+export function metadataNumber(value: GgufMetadataValue | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (value.type === "uint64" || value.type === "int64") {
+    const asNumber = Number(value.value);
+    return Number.isSafeInteger(asNumber) ? asNumber : undefined;
+  }
+  if (value.type === "bool" || value.type === "string" || value.type === "array") return undefined;
+  return value.value;
+}
+
+export function metadataString(value: GgufMetadataValue | undefined): string | undefined {
+  return value?.type === "string" ? value.value : undefined;
+}
