@@ -102,12 +102,36 @@ export class KeyStore {
   async countAccessKeys(): Promise<number> {
     const row = await this.database
       .selectFrom("access_keys")
+      .where("is_internal", "=", 0)
       .select((expression) => expression.fn.countAll<number>().as("count"))
       .executeTakeFirstOrThrow();
     return Number(row.count);
   }
 
-  async createAccessKey(options: { description?: string; isAdmin?: boolean }): Promise<CreatedAccessKey> {
+  /**
+   * The access key Strata itself signs its object-store requests with (the embedded S3 endpoint accepts only
+   * Strata's keys). Created once; never revocable through the API, so the server cannot lock itself out.
+   */
+  async internalAccessKey(): Promise<{ accessKeyId: string; secretAccessKey: string }> {
+    const row = await this.database
+      .selectFrom("access_keys")
+      .select(["access_key_id", "secret_access_key"])
+      .where("is_internal", "=", 1)
+      .where("status", "=", "Active")
+      .executeTakeFirst();
+    if (row) return { accessKeyId: row.access_key_id, secretAccessKey: row.secret_access_key };
+    const created = await this.createAccessKey({
+      description: "Strata's own object-store access",
+      internal: true,
+    });
+    return { accessKeyId: created.accessKeyId, secretAccessKey: created.secretAccessKey };
+  }
+
+  async createAccessKey(options: {
+    description?: string;
+    isAdmin?: boolean;
+    internal?: boolean;
+  }): Promise<CreatedAccessKey> {
     const created: CreatedAccessKey = {
       accessKeyId: `AKIA${randomText(base32, 16)}`,
       secretAccessKey: randomBytes(30).toString("base64"),
@@ -120,6 +144,7 @@ export class KeyStore {
         secret_access_key: created.secretAccessKey,
         description: options.description ?? null,
         is_admin: options.isAdmin ? 1 : 0,
+        is_internal: options.internal ? 1 : 0,
         status: "Active",
         created_at: created.creationTime.toISOString(),
         revoked_at: null,
@@ -154,7 +179,11 @@ export class KeyStore {
   }
 
   async list(): Promise<KeySummary[]> {
-    const accessRows = await this.database.selectFrom("access_keys").selectAll().execute();
+    const accessRows = await this.database
+      .selectFrom("access_keys")
+      .selectAll()
+      .where("is_internal", "=", 0)
+      .execute();
     const apiRows = await this.database.selectFrom("api_keys").selectAll().execute();
     const summaries: KeySummary[] = [
       ...accessRows.map((row) => ({
@@ -177,6 +206,7 @@ export class KeyStore {
       .set({ status: "Revoked", revoked_at: now })
       .where("access_key_id", "=", keyId)
       .where("status", "=", "Active")
+      .where("is_internal", "=", 0)
       .executeTakeFirst();
     const apiResult = await this.database
       .updateTable("api_keys")

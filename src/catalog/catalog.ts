@@ -52,6 +52,13 @@ export class Catalog {
   }
 
   async get(identifier: string): Promise<CatalogEntry | undefined> {
+    // An imported model answers to its imported-model ARN as well as to local.<name> (one record).
+    const importedModelId =
+      /^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]+:\d{12}:imported-model\/([a-z0-9]{12})$/.exec(identifier)?.[2];
+    if (importedModelId) {
+      const imported = await this.options.localModels.findByImportedModelId(importedModelId);
+      return imported ? this.fromLocal(imported) : undefined;
+    }
     const modelId = modelIdFromIdentifier(identifier);
     const local = await this.options.localModels.find(modelId);
     if (local) return this.fromLocal(local);

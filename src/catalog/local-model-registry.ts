@@ -1,14 +1,14 @@
 // Local models that the engine can serve: Strata's built-in models (strata.<name>, provider "Strata") and
 // imported GGUF files (local.<name>, provider "Local"). One row per model; the GGUF lives in the object store.
-import type { Kysely } from "kysely";
+import type { Kysely, Selectable } from "kysely";
 import { ConflictException, ValidationException } from "../protocol/aws-errors.js";
-import type { StrataDatabase } from "../storage/database/database-schema.js";
+import type { LocalModelTable, StrataDatabase } from "../storage/database/database-schema.js";
 
 export interface LocalModel {
   modelId: string;
   modelName: string;
   providerName: "Strata" | "Local";
-  source: "builtin" | "imported";
+  source: "builtin" | "imported" | "created";
   architecture: string;
   parameterCount: number;
   contextLength: number;
@@ -16,8 +16,14 @@ export interface LocalModel {
   /** Whether Strata's trainer can customize this model (architecture and tensor types it supports). */
   trainerSupported: boolean;
   chatTemplate?: string;
-  objectKey: string;
+  /** The GGUF file relative to the data directory. */
+  filePath: string;
+  /** Where the weights came from: an s3:// URI, or how Strata made them. */
+  sourceUri: string;
   fileSizeBytes: number;
+  /** The 12-character id of its imported-model ARN, when registered by an import job. */
+  importedModelId?: string;
+  importJobId?: string;
   creationTime: Date;
 }
 
@@ -56,8 +62,11 @@ export class LocalModelRegistry {
         quantization: model.quantization,
         trainer_supported: model.trainerSupported ? 1 : 0,
         chat_template: model.chatTemplate ?? null,
-        object_key: model.objectKey,
+        file_path: model.filePath,
+        source_uri: model.sourceUri,
         file_size_bytes: model.fileSizeBytes,
+        imported_model_id: model.importedModelId ?? null,
+        import_job_id: model.importJobId ?? null,
         created_at: creationTime.toISOString(),
       })
       .execute();
@@ -78,6 +87,25 @@ export class LocalModelRegistry {
     return row ? fromRow(row) : undefined;
   }
 
+  async findByImportedModelId(importedModelId: string): Promise<LocalModel | undefined> {
+    const row = await this.database
+      .selectFrom("local_models")
+      .selectAll()
+      .where("imported_model_id", "=", importedModelId)
+      .executeTakeFirst();
+    return row ? fromRow(row) : undefined;
+  }
+
+  async listImported(): Promise<LocalModel[]> {
+    const rows = await this.database
+      .selectFrom("local_models")
+      .selectAll()
+      .where("imported_model_id", "is not", null)
+      .orderBy("id")
+      .execute();
+    return rows.map(fromRow);
+  }
+
   async remove(modelId: string): Promise<boolean> {
     const result = await this.database
       .deleteFrom("local_models")
@@ -87,21 +115,7 @@ export class LocalModelRegistry {
   }
 }
 
-function fromRow(row: {
-  model_id: string;
-  model_name: string;
-  provider_name: "Strata" | "Local";
-  source: "builtin" | "imported";
-  architecture: string;
-  parameter_count: number;
-  context_length: number;
-  quantization: string;
-  trainer_supported: number;
-  chat_template: string | null;
-  object_key: string;
-  file_size_bytes: number;
-  created_at: string;
-}): LocalModel {
+function fromRow(row: Selectable<LocalModelTable>): LocalModel {
   return {
     modelId: row.model_id,
     modelName: row.model_name,
@@ -113,8 +127,11 @@ function fromRow(row: {
     quantization: row.quantization,
     trainerSupported: row.trainer_supported === 1,
     ...(row.chat_template ? { chatTemplate: row.chat_template } : {}),
-    objectKey: row.object_key,
+    filePath: row.file_path,
+    sourceUri: row.source_uri,
     fileSizeBytes: row.file_size_bytes,
+    ...(row.imported_model_id ? { importedModelId: row.imported_model_id } : {}),
+    ...(row.import_job_id ? { importJobId: row.import_job_id } : {}),
     creationTime: new Date(row.created_at),
   };
 }

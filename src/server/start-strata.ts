@@ -18,12 +18,18 @@ import { listFoundationModels } from "../catalog/operations/list-foundation-mode
 import type { StrataConfig } from "../config/strata-config.js";
 import { runtimeOperations } from "../inference/operations/runtime-operations.js";
 import { describeError, type Logger } from "../logging/logger.js";
+import { ModelImportJobStore } from "../model-import/model-import-job-store.js";
+import { ModelImportRunner } from "../model-import/model-import-runner.js";
+import { ModelImportService } from "../model-import/model-import-service.js";
+import { modelImportOperations } from "../model-import/operations/model-import-operations.js";
+import { modelsDirectoryName } from "../model-import/register-gguf-model.js";
 import { createDispatcher } from "../protocol/dispatcher.js";
 import { bedrockService } from "../protocol/generated/bedrock.js";
 import { bedrockRuntimeService } from "../protocol/generated/bedrock-runtime.js";
 import { strataService } from "../protocol/generated/strata.js";
 import { openDatabase } from "../storage/database/open-database.js";
 import { type EmbeddedS3, startEmbeddedS3 } from "../storage/embedded-s3/start-embedded-s3.js";
+import { ObjectStoreResolver } from "../storage/object-store/object-store-resolver.js";
 import { ensureFirstStartCredentials, type FirstStartResult } from "./first-start.js";
 import { createHttpRequestHandler } from "./http-request-handler.js";
 import { listenOnePort } from "./one-port-server.js";
@@ -35,6 +41,8 @@ export interface RunningStrata {
   firstStart: FirstStartResult;
   localModels: LocalModelRegistry;
   keyStore: KeyStore;
+  objectStores: ObjectStoreResolver;
+  importRunner: ModelImportRunner;
   close(): Promise<void>;
 }
 
@@ -59,7 +67,29 @@ export async function startStrata(config: StrataConfig, logger: Logger): Promise
       closers.unshift(() => embeddedS3?.close() ?? Promise.resolve());
     }
 
+    const objectStores = await objectStoreResolverFor(config, keyStore, embeddedS3);
+    closers.unshift(async () => objectStores.destroy());
+    mkdirSync(join(config.dataDirectory, modelsDirectoryName), { recursive: true });
+
     const localModels = new LocalModelRegistry(database);
+    const importJobs = new ModelImportJobStore(database);
+    const importRunner = new ModelImportRunner({
+      dataDirectory: config.dataDirectory,
+      jobs: importJobs,
+      registry: localModels,
+      objectStores,
+      logger,
+    });
+    closers.unshift(() => importRunner.settled());
+    const modelImports = new ModelImportService({
+      dataDirectory: config.dataDirectory,
+      jobs: importJobs,
+      registry: localModels,
+      runner: importRunner,
+      objectStores,
+      // Custom models and reservations do not exist yet; when they do, they are this model's dependents.
+      dependents: async () => [],
+    });
     const catalog = new Catalog({
       region: config.region,
       bedrockModels: loadBedrockModels(),
@@ -74,6 +104,7 @@ export async function startStrata(config: StrataConfig, logger: Logger): Promise
           handlers: {
             ListFoundationModels: listFoundationModels(catalog),
             GetFoundationModel: getFoundationModel(catalog),
+            ...modelImportOperations(modelImports, { region: config.region, accountId: config.accountId }),
           },
         },
         { model: bedrockRuntimeService, handlers: runtimeOperations(catalog) },
@@ -111,6 +142,7 @@ export async function startStrata(config: StrataConfig, logger: Logger): Promise
       }),
     });
     closers.unshift(() => server.close());
+    await importRunner.resumeInterruptedJobs();
 
     const s3Url =
       config.objectStore.kind === "embedded"
@@ -123,6 +155,8 @@ export async function startStrata(config: StrataConfig, logger: Logger): Promise
       firstStart,
       localModels,
       keyStore,
+      objectStores,
+      importRunner,
       close: async () => {
         for (const close of closers) await close();
       },
@@ -131,6 +165,37 @@ export async function startStrata(config: StrataConfig, logger: Logger): Promise
     for (const close of closers) await close().catch(() => undefined);
     throw error;
   }
+}
+
+async function objectStoreResolverFor(
+  config: StrataConfig,
+  keyStore: KeyStore,
+  embeddedS3: EmbeddedS3 | undefined,
+): Promise<ObjectStoreResolver> {
+  if (config.objectStore.kind === "embedded") {
+    return new ObjectStoreResolver(
+      {
+        endpoint: embeddedS3?.url ?? "",
+        region: config.region,
+        credentials: await keyStore.internalAccessKey(),
+        forcePathStyle: true,
+      },
+      config.objectStore.bucket,
+    );
+  }
+  const external = config.objectStore;
+  return new ObjectStoreResolver(
+    {
+      ...(external.endpoint ? { endpoint: external.endpoint } : {}),
+      region: external.region,
+      credentials: {
+        accessKeyId: external.accessKeyId ?? "",
+        secretAccessKey: external.secretAccessKey ?? "",
+      },
+      forcePathStyle: external.forcePathStyle,
+    },
+    external.bucket,
+  );
 }
 
 function urlHost(host: string): string {

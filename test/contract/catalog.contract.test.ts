@@ -24,7 +24,8 @@ beforeAll(async () => {
     quantization: "Q8_0",
     trainerSupported: false,
     chatTemplate: "{{ messages }}",
-    objectKey: "models/local.qwen2-5-0-5b-instruct-q8.gguf",
+    filePath: "models/local.qwen2-5-0-5b-instruct-q8.gguf",
+    sourceUri: "s3://strata/uploads/qwen.gguf",
     fileSizeBytes: 531_000_000,
   });
   await strata.localModels.register({
@@ -37,7 +38,8 @@ beforeAll(async () => {
     contextLength: 512,
     quantization: "Q8_0",
     trainerSupported: true,
-    objectKey: "models/strata.tiny-chat-v1.gguf",
+    filePath: "models/strata.tiny-chat-v1.gguf",
+    sourceUri: "built in",
     fileSizeBytes: 4_700_000,
   });
   bedrock = new BedrockClient({

@@ -7,6 +7,8 @@ export interface AccessKeyTable {
   secret_access_key: string;
   description: string | null;
   is_admin: number;
+  /** The key Strata itself uses for its object store; it cannot be revoked through the API. */
+  is_internal: number;
   status: "Active" | "Revoked";
   created_at: string;
   revoked_at: string | null;
@@ -29,22 +31,47 @@ export interface LocalModelTable {
   model_id: string;
   model_name: string;
   provider_name: "Strata" | "Local";
-  source: "builtin" | "imported";
+  source: "builtin" | "imported" | "created";
   architecture: string;
   parameter_count: number;
   context_length: number;
   quantization: string;
   trainer_supported: number;
   chat_template: string | null;
-  /** Object-store key of the GGUF file. */
-  object_key: string;
+  /** The GGUF file, relative to the data directory: the engine memory-maps a local file. */
+  file_path: string;
+  /** Where the weights came from (an s3:// URI, or a description for built-in and created models). */
+  source_uri: string;
   file_size_bytes: number;
+  /** The 12-character id of the imported-model ARN, for models registered through an import job. */
+  imported_model_id: string | null;
+  import_job_id: string | null;
   created_at: string;
   id: Generated<number>;
+}
+
+export interface ModelImportJobTable {
+  job_id: string;
+  job_name: string;
+  imported_model_name: string;
+  /** The catalog id the model will have: local.<name>. */
+  model_id: string;
+  role_arn: string;
+  s3_uri: string;
+  status: "InProgress" | "Completed" | "Failed";
+  failure_message: string | null;
+  client_request_token: string | null;
+  /** The request as received, to tell an idempotent retry from a conflicting reuse of the token. */
+  request_fingerprint: string;
+  imported_model_id: string | null;
+  created_at: string;
+  last_modified_at: string;
+  end_at: string | null;
 }
 
 export interface StrataDatabase {
   access_keys: AccessKeyTable;
   api_keys: ApiKeyTable;
   local_models: LocalModelTable;
+  model_import_jobs: ModelImportJobTable;
 }

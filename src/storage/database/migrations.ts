@@ -3,7 +3,7 @@
 import { type Kysely, type Migration, sql } from "kysely";
 
 export const migrations: Record<string, Migration> = {
-  "0001-keys-and-local-models": {
+  "0001-keys-models-and-import-jobs": {
     async up(database: Kysely<unknown>) {
       await database.schema
         .createTable("access_keys")
@@ -11,6 +11,7 @@ export const migrations: Record<string, Migration> = {
         .addColumn("secret_access_key", "text", (column) => column.notNull())
         .addColumn("description", "text")
         .addColumn("is_admin", "integer", (column) => column.notNull().defaultTo(0))
+        .addColumn("is_internal", "integer", (column) => column.notNull().defaultTo(0))
         .addColumn("status", "text", (column) => column.notNull())
         .addColumn("created_at", "text", (column) => column.notNull())
         .addColumn("revoked_at", "text")
@@ -40,9 +41,29 @@ export const migrations: Record<string, Migration> = {
         .addColumn("quantization", "text", (column) => column.notNull())
         .addColumn("trainer_supported", "integer", (column) => column.notNull())
         .addColumn("chat_template", "text")
-        .addColumn("object_key", "text", (column) => column.notNull())
+        .addColumn("file_path", "text", (column) => column.notNull())
+        .addColumn("source_uri", "text", (column) => column.notNull())
         .addColumn("file_size_bytes", "integer", (column) => column.notNull())
+        .addColumn("imported_model_id", "text", (column) => column.unique())
+        .addColumn("import_job_id", "text")
         .addColumn("created_at", "text", (column) => column.notNull().defaultTo(sql`CURRENT_TIMESTAMP`))
+        .execute();
+      await database.schema
+        .createTable("model_import_jobs")
+        .addColumn("job_id", "text", (column) => column.primaryKey())
+        .addColumn("job_name", "text", (column) => column.notNull().unique())
+        .addColumn("imported_model_name", "text", (column) => column.notNull())
+        .addColumn("model_id", "text", (column) => column.notNull())
+        .addColumn("role_arn", "text", (column) => column.notNull())
+        .addColumn("s3_uri", "text", (column) => column.notNull())
+        .addColumn("status", "text", (column) => column.notNull())
+        .addColumn("failure_message", "text")
+        .addColumn("client_request_token", "text", (column) => column.unique())
+        .addColumn("request_fingerprint", "text", (column) => column.notNull())
+        .addColumn("imported_model_id", "text")
+        .addColumn("created_at", "text", (column) => column.notNull())
+        .addColumn("last_modified_at", "text", (column) => column.notNull())
+        .addColumn("end_at", "text")
         .execute();
     },
   },
