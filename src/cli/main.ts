@@ -14,6 +14,10 @@ const usage = `usage: strata <command> [options]
   config           the effective configuration (secrets masked) and the AWS_* export lines   [--json]
   models list      the catalog   [--provider --customization --output-modality --inference-type --served-by --json]
   models get ID    one model, by id or ARN   [--json]
+  models create NAME   a new llama model, random weights + trained tokenizer   [--preset tiny|small --seed N
+                   --tensor-type Q8_0|F16|F32 --corpus NAME|s3://… --tokenizer-from MODEL --vocabulary-size N …]
+  models import FILE|s3://…   import a GGUF model as local.NAME   [--name NAME --json]
+  models remove ID remove an imported or created model
   keys create      [--type access-key|api-key] [--description TEXT] [--json]
   keys list        [--json]
   keys revoke ID

@@ -21,6 +21,7 @@ import { describeError, type Logger } from "../logging/logger.js";
 import { ModelImportJobStore } from "../model-import/model-import-job-store.js";
 import { ModelImportRunner } from "../model-import/model-import-runner.js";
 import { ModelImportService } from "../model-import/model-import-service.js";
+import { createModel } from "../model-import/operations/create-model.js";
 import { modelImportOperations } from "../model-import/operations/model-import-operations.js";
 import { modelsDirectoryName } from "../model-import/register-gguf-model.js";
 import { createDispatcher } from "../protocol/dispatcher.js";
@@ -33,6 +34,7 @@ import { ObjectStoreResolver } from "../storage/object-store/object-store-resolv
 import { ensureFirstStartCredentials, type FirstStartResult } from "./first-start.js";
 import { createHttpRequestHandler } from "./http-request-handler.js";
 import { listenOnePort } from "./one-port-server.js";
+import { getServiceInfo } from "./operations/get-service-info.js";
 
 export interface RunningStrata {
   apiUrl: string;
@@ -116,6 +118,13 @@ export async function startStrata(config: StrataConfig, logger: Logger): Promise
             RevokeKey: revokeKey(keyStore),
             ListCatalogModels: listCatalogModels(catalog),
             GetCatalogModel: getCatalogModel(catalog),
+            GetServiceInfo: getServiceInfo(config, () => embeddedS3?.url ?? ""),
+            CreateModel: createModel({
+              dataDirectory: config.dataDirectory,
+              registry: localModels,
+              catalog,
+              objectStores,
+            }),
           },
         },
       ],

@@ -200,27 +200,32 @@ describe("a valid GGUF", () => {
 });
 
 describe("malformed files", () => {
-  const cases: [string, Uint8Array, RegExp][] = [
-    ["truncated", new Uint8Array(0), /truncated|too short|end of file/i],
-    ["wrong-magic", new Uint8Array(0), /magic/i],
-    ["absurd-tensor", new Uint8Array(0), /./],
+  const cases: [string, () => Uint8Array, RegExp][] = [
+    [
+      "truncated",
+      () => modelBytes.subarray(0, Math.floor(modelBytes.length / 2)),
+      /truncated|too short|end of file|past the end/i,
+    ],
+    [
+      "wrong-magic",
+      () => {
+        const bytes = Buffer.from(modelBytes);
+        bytes.write("GGML", 0, "latin1");
+        return bytes;
+      },
+      /magic/i,
+    ],
+    // The header fits in 4 KiB, the tensor data does not.
+    ["absurd-tensor", () => modelBytes.subarray(0, 4096), /./],
   ];
-
-  beforeAll(() => {
-    cases[0][1] = modelBytes.subarray(0, Math.floor(modelBytes.length / 2));
-    const wrongMagic = Buffer.from(modelBytes);
-    wrongMagic.write("GGML", 0, "latin1");
-    cases[1][1] = wrongMagic;
-    cases[2][1] = modelBytes.subarray(0, 4096); // the header fits, the tensor data does not
-  });
 
   it.each(cases.map(([name]) => [name]))(
     "%s: the job fails with a clear message and nothing is registered",
     async (name) => {
       const entry = cases.find(([caseName]) => caseName === name);
       if (!entry) throw new Error(name);
-      const [, bytes, reason] = entry;
-      await s3.send(new PutObjectCommand({ Bucket: "strata", Key: `uploads/${name}.gguf`, Body: bytes }));
+      const [, bytesOf, reason] = entry;
+      await s3.send(new PutObjectCommand({ Bucket: "strata", Key: `uploads/${name}.gguf`, Body: bytesOf() }));
       const { jobArn = "" } = await bedrock.send(
         new CreateModelImportJobCommand({
           jobName: `import-${name}`,

@@ -15,6 +15,8 @@ import {
   parseCommandArgs,
 } from "../command-context.js";
 import { formatTable } from "../format-table.js";
+import { createModelCommand } from "./models-create.js";
+import { importModelCommand, removeModelCommand } from "./models-import.js";
 
 const listOptions = {
   ...clientOptions,
@@ -99,6 +101,7 @@ async function getModel(argv: string[], { environment, output }: CommandEnvironm
       ["parameters", local.parameterCount.toLocaleString("en-US")],
       ["quantization", local.quantization],
       ["trainer can customize", local.trainerSupported ? "yes" : "no"],
+      ["source", local.source],
     );
   }
   if (model.pricing) rows.push(["pricing", JSON.stringify(model.pricing)]);
@@ -109,5 +112,8 @@ export async function modelsCommand(argv: string[], environment: CommandEnvironm
   const [subcommand, ...rest] = argv;
   if (subcommand === "list") return listModels(rest, environment);
   if (subcommand === "get") return getModel(rest, environment);
-  throw new CliError("usage: strata models list|get …", 2);
+  if (subcommand === "create") return createModelCommand(rest, environment);
+  if (subcommand === "import") return importModelCommand(rest, environment);
+  if (subcommand === "remove") return removeModelCommand(rest, environment);
+  throw new CliError("usage: strata models list|get|create|import|remove …", 2);
 }

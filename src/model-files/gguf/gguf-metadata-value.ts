@@ -34,13 +34,13 @@ export interface GgufMetadataEntry {
 
 /** The value as a JavaScript number when it is an integer or float scalar that fits one exactly. */
 export function metadataNumber(value: GgufMetadataValue | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (value.type === "uint64" || value.type === "int64") {
+  if (value === undefined || value.type === "array") return undefined;
+  if (typeof value.value === "number") return value.value;
+  if (typeof value.value === "bigint") {
     const asNumber = Number(value.value);
     return Number.isSafeInteger(asNumber) ? asNumber : undefined;
   }
-  if (value.type === "bool" || value.type === "string" || value.type === "array") return undefined;
-  return value.value;
+  return undefined;
 }
 
 export function metadataString(value: GgufMetadataValue | undefined): string | undefined {

@@ -4,6 +4,7 @@
 export interface AccessDeniedException {
   message?: string;
 }
+export type BuiltinCorpus = "sotu-before-1900" | "moby-dick" | "sotu-before-1900-and-moby-dick";
 export interface CatalogModel {
   modelId: string;
   modelArn: string;
@@ -37,11 +38,35 @@ export interface CreateKeyResponse {
   apiKey?: string;
   creationTime: Date;
 }
+export interface CreateModelRequest {
+  modelName: string;
+  preset?: ModelPreset;
+  dimensions?: ModelDimensions;
+  seed?: number;
+  tensorType?: TensorType;
+  tokenizer?: TokenizerSource;
+  maxCorpusBytes?: number;
+}
+export interface CreateModelResponse {
+  modelId: string;
+  parameterCount: number;
+  vocabularySize: number;
+  fileSizeBytes: number;
+  tokenizerTrainingSeconds?: number;
+  totalSeconds?: number;
+}
 export interface GetCatalogModelRequest {
   modelIdentifier: string;
 }
 export interface GetCatalogModelResponse {
   model: CatalogModel;
+}
+export type GetServiceInfoRequest = Record<string, never>;
+export interface GetServiceInfoResponse {
+  version: string;
+  region: string;
+  accountId: string;
+  objectStore: ObjectStoreInfo;
 }
 export type InferenceType = "ON_DEMAND" | "PROVISIONED";
 export interface InternalServerException {
@@ -85,7 +110,24 @@ export interface LocalModelDetails {
   creationTime: Date;
 }
 export type ModelCustomization = "FINE_TUNING" | "CONTINUED_PRE_TRAINING" | "DISTILLATION";
+export interface ModelDimensions {
+  vocabularySize?: number;
+  contextLength?: number;
+  embeddingLength?: number;
+  blockCount?: number;
+  feedForwardLength?: number;
+  headCount?: number;
+  headCountKv?: number;
+}
 export type ModelModality = "TEXT" | "IMAGE" | "EMBEDDING";
+export type ModelPreset = "tiny" | "small";
+export interface ObjectStoreInfo {
+  kind: string;
+  endpoint?: string;
+  bucket: string;
+  region?: string;
+  forcePathStyle?: boolean;
+}
 export interface ResourceNotFoundException {
   message?: string;
 }
@@ -94,6 +136,12 @@ export interface RevokeKeyRequest {
 }
 export type RevokeKeyResponse = Record<string, never>;
 export type ServedBy = "LOCAL_ENGINE" | "PASS_THROUGH" | "CATALOG_ONLY";
+export type TensorType = "F32" | "F16" | "Q8_0";
+export interface TokenizerSource {
+  builtinCorpus?: BuiltinCorpus;
+  corpusS3Uri?: string;
+  fromModel?: string;
+}
 export interface ValidationException {
   message?: string;
 }

@@ -1,0 +1,161 @@
+// Writes a model of llama.cpp's "llama" architecture with a byte-level BPE ("gpt2") tokenizer as GGUF, with the
+// metadata keys and value types llama.cpp checks when it loads one (it rejects, say, a uint64 context length).
+import type { GgufMetadataEntry } from "../gguf/gguf-metadata-value.js";
+import { llamaFileTypeForTensorType } from "../gguf/llama-file-type.js";
+import { q8_0BlockSize } from "../gguf/quantize-q8-0.js";
+import { type GgufTensorToWrite, type GgufWritableTensorType, writeGguf } from "../gguf/write-gguf.js";
+import type { BpeVocabulary } from "../tokenizer/bpe-vocabulary.js";
+import {
+  headDimension,
+  type LlamaModelDimensions,
+  llamaModelDimensionProblems,
+  parameterCount,
+} from "./llama-model-spec.js";
+import { llamaTensorLayout } from "./llama-tensor-layout.js";
+import type { LlamaWeightSource } from "./random-initialization.js";
+
+export interface WriteLlamaGgufOptions {
+  /** general.name */
+  name: string;
+  dimensions: LlamaModelDimensions;
+  vocabulary: BpeVocabulary;
+  /** tokenizer.chat_template, a Jinja template. */
+  chatTemplate: string;
+  /** The type of the matrices; the RMS norm weights stay F32 whatever this is, as llama.cpp's converter does. */
+  tensorType: GgufWritableTensorType;
+  weights: LlamaWeightSource;
+}
+
+export interface WrittenLlamaGguf {
+  path: string;
+  fileSizeBytes: number;
+  parameterCount: number;
+}
+
+const ggmlQuantizationVersion = 2; // GGML_QNT_VERSION, written by llama.cpp's converter and quantizer
+
+/** Throws before writing anything when the dimensions, vocabulary and tensor type do not fit together. */
+export async function writeLlamaGguf(
+  path: string,
+  options: WriteLlamaGgufOptions,
+): Promise<WrittenLlamaGguf> {
+  const { dimensions, vocabulary, tensorType } = options;
+  const problems = [
+    ...llamaModelDimensionProblems(dimensions),
+    ...vocabularyProblems(vocabulary, dimensions),
+  ];
+  const layout = problems.length === 0 ? llamaTensorLayout(dimensions) : [];
+  if (tensorType === "Q8_0") {
+    for (const tensor of layout) {
+      const rowLength = tensor.dimensions[0] ?? 0;
+      if (tensor.kind !== "norm" && rowLength % q8_0BlockSize !== 0) {
+        problems.push(
+          `tensor ${tensor.name} has rows of ${rowLength} elements (ne0), not a multiple of ${q8_0BlockSize} as Q8_0 needs`,
+        );
+      }
+    }
+  }
+  if (problems.length > 0) throw new Error(`Cannot write llama model ${path}:\n- ${problems.join("\n- ")}`);
+
+  const tensors: GgufTensorToWrite[] = layout.map((tensor) => ({
+    name: tensor.name,
+    dimensions: tensor.dimensions,
+    type: tensor.kind === "norm" ? "F32" : tensorType,
+    values: () => options.weights(tensor),
+  }));
+  const written = await writeGguf(path, { metadata: llamaMetadata(options), tensors });
+  return { ...written, parameterCount: parameterCount(dimensions) };
+}
+
+function llamaMetadata(options: WriteLlamaGgufOptions): GgufMetadataEntry[] {
+  const { dimensions, vocabulary } = options;
+  const uint32 = (key: string, value: number): GgufMetadataEntry => ({
+    key,
+    value: { type: "uint32", value },
+  });
+  const float32 = (key: string, value: number): GgufMetadataEntry => ({
+    key,
+    value: { type: "float32", value },
+  });
+  const string = (key: string, value: string): GgufMetadataEntry => ({
+    key,
+    value: { type: "string", value },
+  });
+  const entries: GgufMetadataEntry[] = [
+    string("general.architecture", "llama"),
+    string("general.name", options.name),
+    uint32("general.file_type", llamaFileTypeForTensorType[options.tensorType]),
+    uint32("general.quantization_version", ggmlQuantizationVersion),
+    uint32("llama.vocab_size", dimensions.vocabularySize),
+    uint32("llama.context_length", dimensions.contextLength),
+    uint32("llama.embedding_length", dimensions.embeddingLength),
+    uint32("llama.block_count", dimensions.blockCount),
+    uint32("llama.feed_forward_length", dimensions.feedForwardLength),
+    uint32("llama.rope.dimension_count", headDimension(dimensions)),
+    uint32("llama.attention.head_count", dimensions.headCount),
+    uint32("llama.attention.head_count_kv", dimensions.headCountKv),
+    float32("llama.rope.freq_base", dimensions.ropeFrequencyBase),
+    float32("llama.attention.layer_norm_rms_epsilon", dimensions.rmsNormEpsilon),
+    string("tokenizer.ggml.model", "gpt2"),
+    string("tokenizer.ggml.pre", vocabulary.preTokenizer),
+    {
+      key: "tokenizer.ggml.tokens",
+      value: { type: "array", elementType: "string", values: vocabulary.tokens },
+    },
+    {
+      key: "tokenizer.ggml.token_type",
+      value: { type: "array", elementType: "int32", values: vocabulary.tokenTypes },
+    },
+    {
+      key: "tokenizer.ggml.merges",
+      value: { type: "array", elementType: "string", values: vocabulary.merges },
+    },
+    uint32("tokenizer.ggml.bos_token_id", vocabulary.bosTokenId),
+    uint32("tokenizer.ggml.eos_token_id", vocabulary.eosTokenId),
+  ];
+  if (vocabulary.unknownTokenId !== undefined) {
+    entries.push(uint32("tokenizer.ggml.unknown_token_id", vocabulary.unknownTokenId));
+  }
+  if (vocabulary.paddingTokenId !== undefined) {
+    entries.push(uint32("tokenizer.ggml.padding_token_id", vocabulary.paddingTokenId));
+  }
+  entries.push(
+    { key: "tokenizer.ggml.add_bos_token", value: { type: "bool", value: vocabulary.addBosToken } },
+    string("tokenizer.chat_template", options.chatTemplate),
+  );
+  return entries;
+}
+
+function vocabularyProblems(vocabulary: BpeVocabulary, dimensions: LlamaModelDimensions): string[] {
+  const problems: string[] = [];
+  const size = vocabulary.tokens.length;
+  if (size !== dimensions.vocabularySize) {
+    problems.push(
+      `the vocabulary has ${size} tokens but dimensions.vocabularySize is ${dimensions.vocabularySize}`,
+    );
+  }
+  if (vocabulary.tokenTypes.length !== size) {
+    problems.push(`the vocabulary has ${vocabulary.tokenTypes.length} token types for ${size} tokens`);
+  }
+  const badType = vocabulary.tokenTypes.findIndex((type) => !Number.isInteger(type) || type < 0 || type > 6);
+  if (badType >= 0)
+    problems.push(`token ${badType} has token type ${vocabulary.tokenTypes[badType]}, not 0–6`);
+  const emptyToken = vocabulary.tokens.findIndex((token) => token.length === 0);
+  if (emptyToken >= 0) problems.push(`token ${emptyToken} is empty`);
+  const badMerge = vocabulary.merges.findIndex((merge) => merge.indexOf(" ", 1) < 0);
+  if (badMerge >= 0)
+    problems.push(`merge ${badMerge} ("${vocabulary.merges[badMerge]}") is not "left right"`);
+  const specialIds = {
+    bosTokenId: vocabulary.bosTokenId,
+    eosTokenId: vocabulary.eosTokenId,
+    unknownTokenId: vocabulary.unknownTokenId,
+    paddingTokenId: vocabulary.paddingTokenId,
+  };
+  for (const [field, id] of Object.entries(specialIds)) {
+    if (id !== undefined && (!Number.isInteger(id) || id < 0 || id >= size)) {
+      problems.push(`${field} ${id} is not a token id of the ${size}-token vocabulary`);
+    }
+  }
+  if (vocabulary.preTokenizer.length === 0) problems.push("the vocabulary names no pre-tokenizer");
+  return problems;
+}
