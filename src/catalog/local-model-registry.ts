@@ -32,6 +32,9 @@ export type NewLocalModel = Omit<LocalModel, "creationTime">;
 const localModelIdPattern = /^(strata|local)\.[a-z0-9][a-z0-9-]{0,62}$/;
 
 export class LocalModelRegistry {
+  /** Every catalog listing reads the local models; this process is their only writer, so a cache is exact. */
+  private cached: Promise<LocalModel[]> | undefined;
+
   constructor(private readonly database: Kysely<StrataDatabase>) {}
 
   async register(model: NewLocalModel): Promise<LocalModel> {
@@ -70,40 +73,30 @@ export class LocalModelRegistry {
         created_at: creationTime.toISOString(),
       })
       .execute();
+    this.cached = undefined;
     return { ...model, creationTime };
   }
 
   async list(): Promise<LocalModel[]> {
-    const rows = await this.database.selectFrom("local_models").selectAll().orderBy("id").execute();
-    return rows.map(fromRow);
+    this.cached ??= this.database
+      .selectFrom("local_models")
+      .selectAll()
+      .orderBy("id")
+      .execute()
+      .then((rows) => rows.map(fromRow));
+    return this.cached;
   }
 
   async find(modelId: string): Promise<LocalModel | undefined> {
-    const row = await this.database
-      .selectFrom("local_models")
-      .selectAll()
-      .where("model_id", "=", modelId)
-      .executeTakeFirst();
-    return row ? fromRow(row) : undefined;
+    return (await this.list()).find((model) => model.modelId === modelId);
   }
 
   async findByImportedModelId(importedModelId: string): Promise<LocalModel | undefined> {
-    const row = await this.database
-      .selectFrom("local_models")
-      .selectAll()
-      .where("imported_model_id", "=", importedModelId)
-      .executeTakeFirst();
-    return row ? fromRow(row) : undefined;
+    return (await this.list()).find((model) => model.importedModelId === importedModelId);
   }
 
   async listImported(): Promise<LocalModel[]> {
-    const rows = await this.database
-      .selectFrom("local_models")
-      .selectAll()
-      .where("imported_model_id", "is not", null)
-      .orderBy("id")
-      .execute();
-    return rows.map(fromRow);
+    return (await this.list()).filter((model) => model.importedModelId !== undefined);
   }
 
   async remove(modelId: string): Promise<boolean> {
@@ -111,6 +104,7 @@ export class LocalModelRegistry {
       .deleteFrom("local_models")
       .where("model_id", "=", modelId)
       .executeTakeFirst();
+    this.cached = undefined;
     return Number(result.numDeletedRows) > 0;
   }
 }

@@ -75,12 +75,55 @@ export function encodeResponse(
   return { status: operation.successCode, headers, body: JSON.stringify(bodyValue) };
 }
 
+// Shapes whose values are already their own JSON (no timestamp or blob anywhere below them) are passed
+// through untouched: most of a response is such data, and walking it member by member costs time per request.
+const plainJsonShapes = new WeakMap<ServiceModel, Map<string, boolean>>();
+
+function isPlainJson(model: ServiceModel, shapeName: string, visiting = new Set<string>()): boolean {
+  let cache = plainJsonShapes.get(model);
+  if (!cache) {
+    cache = new Map();
+    plainJsonShapes.set(model, cache);
+  }
+  const known = cache.get(shapeName);
+  if (known !== undefined) return known;
+  if (visiting.has(shapeName)) return true; // a recursive shape is plain unless something else says otherwise
+  visiting.add(shapeName);
+  const shape = shapeOf(model, shapeName);
+  let plain: boolean;
+  switch (shape.type) {
+    case "timestamp":
+    case "blob":
+      plain = false;
+      break;
+    case "list":
+      plain = isPlainJson(model, shape.member, visiting);
+      break;
+    case "map":
+      plain = isPlainJson(model, shape.value, visiting);
+      break;
+    case "structure":
+      plain =
+        shape.document === true ||
+        Object.values(shape.members).every(
+          (member) => !member.timestampFormat && isPlainJson(model, member.shape, visiting),
+        );
+      break;
+    default:
+      plain = true;
+  }
+  visiting.delete(shapeName);
+  if (visiting.size === 0) cache.set(shapeName, plain);
+  return plain;
+}
+
 export function encodeValue(
   model: ServiceModel,
   shapeName: string,
   value: unknown,
   memberTimestampFormat?: TimestampFormat,
 ): unknown {
+  if (memberTimestampFormat === undefined && isPlainJson(model, shapeName)) return value;
   const shape = shapeOf(model, shapeName);
   switch (shape.type) {
     case "timestamp":
