@@ -24,6 +24,8 @@ export interface CatalogOptions {
   localModels: LocalModelRegistry;
   /** True when real AWS credentials are configured for pass-through to Bedrock. */
   passThroughConfigured: boolean;
+  /** Bedrock model id → the local model that serves it offline. */
+  aliases?: Readonly<Record<string, string>>;
 }
 
 export function foundationModelArn(region: string, modelId: string): string {
@@ -71,7 +73,12 @@ export class Catalog {
   }
 
   private fromBedrock(entry: BedrockModelEntry): CatalogEntry {
-    const servedBy: ServedBy = this.options.passThroughConfigured ? "PASS_THROUGH" : "CATALOG_ONLY";
+    const standIn = this.options.aliases?.[entry.modelId];
+    const servedBy: ServedBy = standIn
+      ? "LOCAL_ENGINE"
+      : this.options.passThroughConfigured
+        ? "PASS_THROUGH"
+        : "CATALOG_ONLY";
     const summary: FoundationModelSummary = {
       modelArn: foundationModelArn(this.options.region, entry.modelId),
       modelId: entry.modelId,
@@ -91,8 +98,9 @@ export class Catalog {
     const model: CatalogModel = {
       ...catalogFields(summary),
       servedBy,
-      servedByDetail:
-        servedBy === "PASS_THROUGH"
+      servedByDetail: standIn
+        ? `Served offline by ${standIn} (alias); the native request bodies of this model's family are accepted.`
+        : servedBy === "PASS_THROUGH"
           ? "Forwarded to Amazon Bedrock with the configured AWS credentials."
           : "Catalog only: configure AWS credentials for pass-through to Bedrock, or an alias that serves this id with a local model.",
       ...(entry.contextWindowTokens === undefined ? {} : { contextWindowTokens: entry.contextWindowTokens }),

@@ -40,6 +40,8 @@ const environmentNames: Record<string, string> = {
   s3AccessKeyId: "STRATA_S3_ACCESS_KEY_ID",
   s3SecretAccessKey: "STRATA_S3_SECRET_ACCESS_KEY",
   s3ForcePathStyle: "STRATA_S3_FORCE_PATH_STYLE",
+  aliases: "STRATA_MODEL_ALIASES",
+  sequencesPerModel: "STRATA_SEQUENCES_PER_MODEL",
 };
 
 function pick(layers: readonly Layer[], key: string): { value: unknown; source: Source } | undefined {
@@ -82,6 +84,34 @@ function readConfigFile(path: string): Record<string, unknown> {
     throw new ConfigError(`config file ${path}: must hold a JSON object`);
   }
   return parsed as Record<string, unknown>;
+}
+
+/** Aliases from the config file ({"bedrock-id": "local.x"}) or the environment ("bedrock-id=local.x,…"). */
+function aliasesOf(layers: readonly Layer[]): Record<string, string> {
+  const picked = pick(layers, "aliases");
+  if (!picked) return {};
+  const entries =
+    typeof picked.value === "string"
+      ? picked.value.split(",").map((pair) => pair.split("=").map((part) => part.trim()))
+      : typeof picked.value === "object" && picked.value !== null
+        ? Object.entries(picked.value as Record<string, unknown>).map(([key, value]) => [key, value])
+        : undefined;
+  if (!entries)
+    throw new ConfigError(`${picked.source} aliases: must map Bedrock model ids to local model ids`);
+  const aliases: Record<string, string> = {};
+  for (const [bedrockId, localId] of entries) {
+    if (
+      typeof bedrockId !== "string" ||
+      typeof localId !== "string" ||
+      !/^(local|strata)\.[a-z0-9-]+$/.test(localId)
+    ) {
+      throw new ConfigError(
+        `${picked.source} aliases: ${String(bedrockId)}=${String(localId)} must name a local model (local.<name> or strata.<name>)`,
+      );
+    }
+    aliases[bedrockId] = localId;
+  }
+  return aliases;
 }
 
 export function loadConfig(
@@ -129,6 +159,8 @@ export function loadConfig(
     logLevel,
     maxRequestBodyBytes:
       integer(layers, "maxRequestBodyBytes", 1024, 1 << 30) ?? defaults.maxRequestBodyBytes,
+    aliases: aliasesOf(layers),
+    sequencesPerModel: integer(layers, "sequencesPerModel", 1, 256) ?? defaults.sequencesPerModel,
     objectStore: s3Endpoint
       ? {
           kind: "s3",

@@ -33,6 +33,13 @@ export interface StrataConfig {
   logLevel: LogLevel;
   maxRequestBodyBytes: number;
   objectStore: EmbeddedS3Config | ExternalS3Config;
+  /**
+   * Bedrock model ids served offline by a local model (e.g. "anthropic.claude-3-5-haiku-20241022-v1:0" →
+   * "local.tiny"), so code written for Bedrock runs unchanged against Strata.
+   */
+  aliases: Record<string, string>;
+  /** Parallel sequences per loaded model; more concurrent requests wait. */
+  sequencesPerModel: number;
   /** The config file that was read, if any. */
   configFile?: string;
 }
@@ -51,5 +58,7 @@ export function defaultConfig(): StrataConfig {
     // InvokeModel bodies may be up to 25,000,000 bytes (bedrock-runtime model); leave room for the envelope.
     maxRequestBodyBytes: 26_000_000,
     objectStore: { kind: "embedded", host: "127.0.0.1", port: defaultPort + 1, bucket: "strata" },
+    aliases: {},
+    sequencesPerModel: 8,
   };
 }

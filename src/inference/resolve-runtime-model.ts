@@ -33,9 +33,13 @@ export class RuntimeModelResolver {
     if (localId) {
       const local = await this.options.registry.find(localId);
       if (!local) {
-        throw new ValidationException(`The alias for ${entry.model.modelId} names ${localId}, which is not a local model.`);
+        throw new ValidationException(
+          `The alias for ${entry.model.modelId} names ${localId}, which is not a local model.`,
+        );
       }
-      const filePath = isAbsolute(local.filePath) ? local.filePath : join(this.options.dataDirectory, local.filePath);
+      const filePath = isAbsolute(local.filePath)
+        ? local.filePath
+        : join(this.options.dataDirectory, local.filePath);
       return {
         kind: "local",
         entry,

@@ -73,6 +73,13 @@ export class ModelErrorException extends AwsError {
   }
 }
 
+/** A model failure after a stream began: travels as a `modelStreamErrorException` frame. */
+export class ModelStreamErrorException extends AwsError {
+  constructor(message: string, originalStatusCode?: number, originalMessage?: string) {
+    super("ModelStreamErrorException", 424, message, { originalStatusCode, originalMessage });
+  }
+}
+
 export class ThrottlingException extends AwsError {
   constructor(message: string) {
     super("ThrottlingException", 429, message);

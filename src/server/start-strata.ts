@@ -16,7 +16,10 @@ import { getFoundationModel } from "../catalog/operations/get-foundation-model.j
 import { listCatalogModels } from "../catalog/operations/list-catalog-models.js";
 import { listFoundationModels } from "../catalog/operations/list-foundation-models.js";
 import type { StrataConfig } from "../config/strata-config.js";
-import { runtimeOperations } from "../inference/operations/runtime-operations.js";
+import { converseOperations } from "../inference/converse/converse-operations.js";
+import { LlamaCppEngine } from "../inference/engine/llama-cpp-engine.js";
+import { RuntimeModelResolver } from "../inference/resolve-runtime-model.js";
+import type { RuntimeServices } from "../inference/runtime-services.js";
 import { describeError, type Logger } from "../logging/logger.js";
 import { ModelImportJobStore } from "../model-import/model-import-job-store.js";
 import { ModelImportRunner } from "../model-import/model-import-runner.js";
@@ -45,6 +48,7 @@ export interface RunningStrata {
   keyStore: KeyStore;
   objectStores: ObjectStoreResolver;
   importRunner: ModelImportRunner;
+  runtime: RuntimeServices;
   close(): Promise<void>;
 }
 
@@ -97,7 +101,22 @@ export async function startStrata(config: StrataConfig, logger: Logger): Promise
       bedrockModels: loadBedrockModels(),
       localModels,
       passThroughConfigured: false,
+      aliases: config.aliases,
     });
+
+    const engine = new LlamaCppEngine({ logger, sequencesPerModel: config.sequencesPerModel });
+    closers.unshift(() => engine.dispose());
+    const runtime: RuntimeServices = {
+      resolver: new RuntimeModelResolver({
+        catalog,
+        registry: localModels,
+        dataDirectory: config.dataDirectory,
+        aliases: config.aliases,
+        passThroughConfigured: false,
+      }),
+      engine,
+      usage: { record: (invocation) => logger.info("invocation", { ...invocation }) },
+    };
 
     const dispatch = createDispatcher({
       services: [
@@ -109,7 +128,7 @@ export async function startStrata(config: StrataConfig, logger: Logger): Promise
             ...modelImportOperations(modelImports, { region: config.region, accountId: config.accountId }),
           },
         },
-        { model: bedrockRuntimeService, handlers: runtimeOperations(catalog) },
+        { model: bedrockRuntimeService, handlers: { ...converseOperations(runtime) } },
         {
           model: strataService,
           handlers: {
@@ -166,6 +185,7 @@ export async function startStrata(config: StrataConfig, logger: Logger): Promise
       keyStore,
       objectStores,
       importRunner,
+      runtime,
       close: async () => {
         for (const close of closers) await close();
       },

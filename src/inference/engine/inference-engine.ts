@@ -47,7 +47,13 @@ export interface SamplingOptions {
 
 export type Prompt =
   /** Formatted with the model's own chat template. */
-  | { kind: "chat"; system?: string; messages: ChatMessage[]; tools?: ToolDefinition[]; toolChoice?: ToolChoice }
+  | {
+      kind: "chat";
+      system?: string;
+      messages: ChatMessage[];
+      tools?: ToolDefinition[];
+      toolChoice?: ToolChoice;
+    }
   /** Raw text completion, no template (InvokeModel bodies that carry a ready prompt, /v1/completions). */
   | { kind: "text"; text: string };
 

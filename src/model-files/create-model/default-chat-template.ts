@@ -14,11 +14,23 @@ export const chatControlTokens = [turnStartToken, turnEndToken] as const;
 export const reservedControlTokens = [beginOfTextToken, endOfTextToken, ...chatControlTokens] as const;
 
 // bos_token is passed in by the renderer (node-llama-cpp maps it to the BOS token), so the template does not
-// spell the BOS text; a system message, when present, is simply the first turn, as in ChatML.
+// spell the BOS text; a system message, when present, is simply the first turn, as in ChatML. When tools are
+// given they are listed in a system turn (Hermes/Qwen style: JSON definitions inside <tools>, calls inside
+// <tool_call>), tool results come back in "tool" turns — so Strata's models declare tool support in their
+// template, as real tool-capable models do.
 export const defaultChatTemplate = [
   "{{- bos_token -}}",
+  "{%- if tools -%}",
+  `{{- '${turnStartToken}system\\n' -}}`,
+  "{%- if messages[0]['role'] == 'system' -%}{{- messages[0]['content'] + '\\n\\n' -}}{%- endif -%}",
+  `{{- 'You may call these tools. Answer with <tool_call>{"name": ..., "arguments": {...}}</tool_call>.\\n<tools>\\n' -}}`,
+  "{%- for tool in tools -%}{{- tool | tojson -}}{{- '\\n' -}}{%- endfor -%}",
+  `{{- '</tools>${turnEndToken}\\n' -}}`,
+  "{%- endif -%}",
   "{%- for message in messages -%}",
+  "{%- if not (tools and loop.first and message['role'] == 'system') -%}",
   `{{- '${turnStartToken}' + message['role'] + '\\n' + message['content'] + '${turnEndToken}' + '\\n' -}}`,
+  "{%- endif -%}",
   "{%- endfor -%}",
   "{%- if add_generation_prompt -%}",
   `{{- '${turnStartToken}assistant\\n' -}}`,

@@ -1,0 +1,340 @@
+// The inference engine on llama.cpp through node-llama-cpp 3.21.1 (prebuilt binaries, CPU). One loaded model
+// per GGUF file, one context per model whose sequences concurrent requests share (llama.cpp batches their
+// decoding), the model's own chat template, threads chosen by measurement at load.
+import {
+  type ChatWrapper,
+  getLlama,
+  type Llama,
+  LlamaChat,
+  LlamaCompletion,
+  type LlamaContextSequence,
+  type LlamaEmbeddingContext,
+  LlamaLogLevel,
+  type LlamaModel,
+  resolveChatWrapper,
+} from "node-llama-cpp";
+import type { Logger } from "../../logging/logger.js";
+import { toChatHistory } from "./chat-history.js";
+import { chooseThreadCount } from "./choose-thread-count.js";
+import { generateForcedToolCall } from "./forced-tool-call.js";
+import {
+  EngineError,
+  type EngineModel,
+  type GenerationEvent,
+  type GenerationRequest,
+  type InferenceEngine,
+  type Prompt,
+  type StopReason,
+} from "./inference-engine.js";
+import { SequencePool } from "./sequence-pool.js";
+
+export interface LlamaCppEngineOptions {
+  logger?: Logger;
+  /** Parallel sequences per loaded model (concurrent requests beyond this wait). */
+  sequencesPerModel?: number;
+  /** Upper bound of each sequence's context, below the model's trained context. */
+  maxContextSize?: number;
+  /** Skips the measurement (tests of other things, or an operator who knows the host). */
+  threads?: number;
+}
+
+interface LoadedModel {
+  model: LlamaModel;
+  pool: SequencePool;
+  chatWrapper: ChatWrapper;
+  contextSize: number;
+  threads: number;
+  embeddingContext?: Promise<LlamaEmbeddingContext>;
+  hasToolTemplate: boolean;
+}
+
+export class LlamaCppEngine implements InferenceEngine {
+  private llama: Promise<Llama> | undefined;
+  private readonly loaded = new Map<string, Promise<LoadedModel>>();
+
+  constructor(private readonly options: LlamaCppEngineOptions = {}) {}
+
+  private getLlama(): Promise<Llama> {
+    this.llama ??= getLlama({
+      build: "never",
+      gpu: false,
+      logLevel: LlamaLogLevel.error,
+      progressLogs: false,
+    });
+    return this.llama;
+  }
+
+  private load(engineModel: EngineModel): Promise<LoadedModel> {
+    const key = engineModel.adapter
+      ? `${engineModel.filePath}#${engineModel.adapter.filePath}`
+      : engineModel.filePath;
+    let loading = this.loaded.get(key);
+    if (!loading) {
+      loading = this.loadUncached(engineModel);
+      // A failed load is not cached: the file may be fixed or replaced.
+      loading.catch(() => this.loaded.delete(key));
+      this.loaded.set(key, loading);
+    }
+    return loading;
+  }
+
+  private async loadUncached(engineModel: EngineModel): Promise<LoadedModel> {
+    const llama = await this.getLlama();
+    let model: LlamaModel;
+    try {
+      model = await llama.loadModel({ modelPath: engineModel.filePath });
+    } catch (error) {
+      throw new EngineError(
+        "model-load",
+        `llama.cpp could not load ${engineModel.modelId}: ${(error as Error).message}`,
+      );
+    }
+    const threads: number =
+      this.options.threads ??
+      (await chooseThreadCount(model).then(({ chosen, measurements }) => {
+        this.options.logger?.info("threads measured", { modelId: engineModel.modelId, chosen, measurements });
+        return chosen;
+      }));
+    const contextSize = Math.min(model.trainContextSize, this.options.maxContextSize ?? 4096);
+    const context = await model.createContext({
+      contextSize,
+      sequences: this.options.sequencesPerModel ?? 8,
+      threads,
+      ...(engineModel.adapter
+        ? {
+            lora: {
+              adapters: [{ filePath: engineModel.adapter.filePath, scale: engineModel.adapter.scale }],
+            },
+          }
+        : {}),
+    });
+    const template = model.fileInfo.metadata.tokenizer?.chat_template;
+    return {
+      model,
+      pool: new SequencePool(context),
+      chatWrapper: resolveChatWrapper(model),
+      contextSize: context.contextSize,
+      threads,
+      hasToolTemplate: typeof template === "string" && /\btools\b/.test(template),
+    };
+  }
+
+  async *generate(request: GenerationRequest): AsyncGenerator<GenerationEvent> {
+    const loaded = await this.load(request.model);
+    const started = performance.now();
+    const inputTokens = await this.countLoaded(loaded, request.prompt);
+    if (inputTokens >= loaded.contextSize) {
+      throw new EngineError(
+        "context-overflow",
+        `The input is ${inputTokens} tokens; ${request.model.modelId} takes at most ${loaded.contextSize - 1} before generating.`,
+      );
+    }
+    const sequence = await loaded.pool.acquire(request.signal);
+    try {
+      yield* this.generateOnSequence(loaded, sequence, request, inputTokens, started);
+    } finally {
+      await loaded.pool.release(sequence);
+    }
+  }
+
+  private async *generateOnSequence(
+    loaded: LoadedModel,
+    sequence: LlamaContextSequence,
+    request: GenerationRequest,
+    inputTokens: number,
+    started: number,
+  ): AsyncGenerator<GenerationEvent> {
+    const { prompt, sampling } = request;
+    const maxTokens = Math.min(sampling.maxTokens, loaded.contextSize - inputTokens);
+    let firstTokenAt: number | undefined;
+    let outputTokens = 0;
+    const onToken = (tokens: readonly unknown[]) => {
+      firstTokenAt ??= performance.now();
+      outputTokens += tokens.length;
+    };
+    const end = (stopReason: StopReason, stopSequence?: string): GenerationEvent => ({
+      type: "end",
+      stopReason,
+      ...(stopSequence ? { stopSequence } : {}),
+      usage: { inputTokens, outputTokens },
+      timeToFirstTokenMs: Math.round((firstTokenAt ?? performance.now()) - started),
+      totalTimeMs: Math.round(performance.now() - started),
+    });
+    const samplingOptions = {
+      maxTokens,
+      ...(sampling.temperature !== undefined ? { temperature: sampling.temperature } : {}),
+      ...(sampling.topP !== undefined ? { topP: sampling.topP } : {}),
+      ...(sampling.topK !== undefined ? { topK: sampling.topK } : {}),
+      ...(sampling.seed !== undefined ? { seed: sampling.seed } : {}),
+      ...(sampling.stopSequences?.length ? { customStopTriggers: sampling.stopSequences } : {}),
+      signal: request.signal,
+      stopOnAbortSignal: false,
+      onToken,
+    };
+
+    if (prompt.kind === "text") {
+      const completion = new LlamaCompletion({ contextSequence: sequence, autoDisposeSequence: false });
+      const queue = new TextQueue();
+      const running = completion
+        .generateCompletionWithMeta(prompt.text, {
+          ...samplingOptions,
+          onTextChunk: (text) => queue.push(text),
+        })
+        .finally(() => queue.close());
+      yield* queue.drain();
+      const result = await running.catch(rethrowAbort);
+      completion.dispose();
+      const stop = result.metadata;
+      yield stop.stopReason === "customStopTrigger"
+        ? end("stop_sequence", stopText(stop.customStopTrigger))
+        : end(stop.stopReason === "maxTokens" ? "max_tokens" : "end_turn");
+      return;
+    }
+
+    if (prompt.toolChoice && prompt.toolChoice.kind !== "auto" && prompt.tools?.length) {
+      const llama = await this.getLlama();
+      const toolCall = await generateForcedToolCall({
+        llama,
+        sequence,
+        chatWrapper: loaded.chatWrapper,
+        prompt,
+        toolChoice: prompt.toolChoice,
+        sampling: samplingOptions,
+      });
+      if (!toolCall) {
+        yield end("max_tokens");
+        return;
+      }
+      yield { type: "toolCall", toolCall };
+      yield end("tool_use");
+      return;
+    }
+
+    const chat = new LlamaChat({
+      contextSequence: sequence,
+      chatWrapper: loaded.chatWrapper,
+      autoDisposeSequence: false,
+    });
+    const queue = new TextQueue();
+    const functions = prompt.tools?.length
+      ? Object.fromEntries(
+          prompt.tools.map((tool) => [
+            tool.name,
+            {
+              ...(tool.description ? { description: tool.description } : {}),
+              params: tool.inputSchema as never,
+            },
+          ]),
+        )
+      : undefined;
+    const running = chat
+      .generateResponse(toChatHistory(prompt.system, prompt.messages), {
+        ...samplingOptions,
+        onTextChunk: (text) => queue.push(text),
+        ...(functions ? { functions } : {}),
+      })
+      .finally(() => queue.close());
+    yield* queue.drain();
+    const response = await running.catch(rethrowAbort);
+    chat.dispose();
+    const calls =
+      (response as { functionCalls?: { functionName: string; params: unknown }[] }).functionCalls ?? [];
+    for (const [index, call] of calls.entries()) {
+      yield {
+        type: "toolCall",
+        toolCall: {
+          id: `tooluse_${Date.now().toString(36)}${index}`,
+          name: call.functionName,
+          input: call.params,
+        },
+      };
+    }
+    const stop = response.metadata;
+    if (calls.length > 0) yield end("tool_use");
+    else if (stop.stopReason === "customStopTrigger")
+      yield end("stop_sequence", stopText(stop.customStopTrigger));
+    else yield end(stop.stopReason === "maxTokens" ? "max_tokens" : "end_turn");
+  }
+
+  async countTokens(engineModel: EngineModel, prompt: Prompt): Promise<number> {
+    return this.countLoaded(await this.load(engineModel), prompt);
+  }
+
+  private async countLoaded(loaded: LoadedModel, prompt: Prompt): Promise<number> {
+    if (prompt.kind === "text") return loaded.model.tokenize(prompt.text).length;
+    const { contextText } = loaded.chatWrapper.generateContextState({
+      chatHistory: toChatHistory(prompt.system, prompt.messages),
+    });
+    return contextText.tokenize(loaded.model.tokenizer).length;
+  }
+
+  async embed(engineModel: EngineModel, texts: string[]): Promise<number[][]> {
+    const loaded = await this.load(engineModel);
+    loaded.embeddingContext ??= loaded.model.createEmbeddingContext({
+      threads: loaded.threads,
+      contextSize: loaded.contextSize,
+    });
+    const context = await loaded.embeddingContext;
+    const vectors: number[][] = [];
+    for (const text of texts) vectors.push([...(await context.getEmbeddingFor(text)).vector]);
+    return vectors;
+  }
+
+  async supportsTools(engineModel: EngineModel): Promise<boolean> {
+    return (await this.load(engineModel)).hasToolTemplate;
+  }
+
+  async contextLength(engineModel: EngineModel): Promise<number> {
+    return (await this.load(engineModel)).contextSize;
+  }
+
+  async dispose(): Promise<void> {
+    const loaded = await Promise.allSettled(this.loaded.values());
+    this.loaded.clear();
+    for (const result of loaded) if (result.status === "fulfilled") await result.value.model.dispose();
+    const llama = await this.llama?.catch(() => undefined);
+    await llama?.dispose();
+    this.llama = undefined;
+  }
+}
+
+/** Text chunks from a callback, drained by the generator that yields them as events. */
+class TextQueue {
+  private readonly chunks: string[] = [];
+  private closed = false;
+  private wake: (() => void) | undefined;
+
+  push(text: string): void {
+    this.chunks.push(text);
+    this.wake?.();
+  }
+
+  close(): void {
+    this.closed = true;
+    this.wake?.();
+  }
+
+  async *drain(): AsyncGenerator<GenerationEvent> {
+    while (true) {
+      const text = this.chunks.shift();
+      if (text !== undefined) {
+        if (text !== "") yield { type: "text", text };
+        continue;
+      }
+      if (this.closed) return;
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+      });
+      this.wake = undefined;
+    }
+  }
+}
+
+function stopText(trigger: readonly unknown[]): string {
+  return trigger.filter((part): part is string => typeof part === "string").join("");
+}
+
+function rethrowAbort(error: unknown): never {
+  if ((error as Error)?.name === "AbortError") throw error;
+  throw new EngineError("internal", `llama.cpp generation failed: ${(error as Error).message}`);
+}
