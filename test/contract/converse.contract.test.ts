@@ -193,7 +193,7 @@ describe("ConverseStream", () => {
     );
     const events = await collect(response.stream);
     const kinds = events.map((event) =>
-      Object.keys(event).find((key) => (event as Record<string, unknown>)[key] !== undefined),
+      Object.keys(event).find((key) => (event as unknown as Record<string, unknown>)[key] !== undefined),
     );
     expect(kinds[0]).toBe("messageStart");
     expect(kinds.at(-1)).toBe("metadata");
