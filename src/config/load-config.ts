@@ -41,6 +41,11 @@ const environmentNames: Record<string, string> = {
   s3SecretAccessKey: "STRATA_S3_SECRET_ACCESS_KEY",
   s3ForcePathStyle: "STRATA_S3_FORCE_PATH_STYLE",
   aliases: "STRATA_MODEL_ALIASES",
+  bedrockAccessKeyId: "STRATA_BEDROCK_ACCESS_KEY_ID",
+  bedrockSecretAccessKey: "STRATA_BEDROCK_SECRET_ACCESS_KEY",
+  bedrockSessionToken: "STRATA_BEDROCK_SESSION_TOKEN",
+  bedrockRegion: "STRATA_BEDROCK_REGION",
+  bedrockEndpoint: "STRATA_BEDROCK_ENDPOINT",
   sequencesPerModel: "STRATA_SEQUENCES_PER_MODEL",
 };
 
@@ -179,6 +184,37 @@ export function loadConfig(
           bucket: text(layers, "s3Bucket") ?? "strata",
         },
   };
+  const passThroughFile = (fileValues.passThrough ?? {}) as Record<string, unknown>;
+  const passThroughLayers: Layer[] = [
+    layers[1] as Layer,
+    {
+      source: "config file",
+      values: {
+        bedrockAccessKeyId: passThroughFile.accessKeyId,
+        bedrockSecretAccessKey: passThroughFile.secretAccessKey,
+        bedrockSessionToken: passThroughFile.sessionToken,
+        bedrockRegion: passThroughFile.region,
+        bedrockEndpoint: passThroughFile.endpoint,
+      },
+    },
+  ];
+  const accessKeyId = text(passThroughLayers, "bedrockAccessKeyId");
+  const secretAccessKey = text(passThroughLayers, "bedrockSecretAccessKey");
+  if (accessKeyId && secretAccessKey) {
+    const sessionToken = text(passThroughLayers, "bedrockSessionToken");
+    const endpoint = text(passThroughLayers, "bedrockEndpoint");
+    config.passThrough = {
+      region: text(passThroughLayers, "bedrockRegion") ?? config.region,
+      accessKeyId,
+      secretAccessKey,
+      ...(sessionToken ? { sessionToken } : {}),
+      ...(endpoint ? { endpoint } : {}),
+    };
+  } else if (accessKeyId || secretAccessKey) {
+    throw new ConfigError(
+      "pass-through needs both an access key id and a secret access key (STRATA_BEDROCK_ACCESS_KEY_ID, STRATA_BEDROCK_SECRET_ACCESS_KEY)",
+    );
+  }
   if (existsSync(configFile)) config.configFile = configFile;
   return config;
 }

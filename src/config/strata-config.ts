@@ -38,6 +38,14 @@ export interface StrataConfig {
    * "local.tiny"), so code written for Bedrock runs unchanged against Strata.
    */
   aliases: Record<string, string>;
+  /** Real Amazon Bedrock for Bedrock models not served here; off unless credentials are configured. */
+  passThrough?: {
+    region: string;
+    endpoint?: string;
+    accessKeyId: string;
+    secretAccessKey: string;
+    sessionToken?: string;
+  };
   /** Parallel sequences per loaded model; more concurrent requests wait. */
   sequencesPerModel: number;
   /** The config file that was read, if any. */

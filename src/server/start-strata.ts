@@ -18,6 +18,7 @@ import { listFoundationModels } from "../catalog/operations/list-foundation-mode
 import type { StrataConfig } from "../config/strata-config.js";
 import { converseOperations } from "../inference/converse/converse-operations.js";
 import { LlamaCppEngine } from "../inference/engine/llama-cpp-engine.js";
+import { BedrockPassThrough } from "../inference/pass-through/bedrock-pass-through.js";
 import { RuntimeModelResolver } from "../inference/resolve-runtime-model.js";
 import type { RuntimeServices } from "../inference/runtime-services.js";
 import { describeError, type Logger } from "../logging/logger.js";
@@ -34,6 +35,9 @@ import { strataService } from "../protocol/generated/strata.js";
 import { openDatabase } from "../storage/database/open-database.js";
 import { type EmbeddedS3, startEmbeddedS3 } from "../storage/embedded-s3/start-embedded-s3.js";
 import { ObjectStoreResolver } from "../storage/object-store/object-store-resolver.js";
+import { usageOperations } from "../usage/operations/usage-operations.js";
+import { pricesFromCatalog } from "../usage/price-invocation.js";
+import { UsageLedger } from "../usage/usage-ledger.js";
 import { ensureFirstStartCredentials, type FirstStartResult } from "./first-start.js";
 import { createHttpRequestHandler } from "./http-request-handler.js";
 import { listenOnePort } from "./one-port-server.js";
@@ -58,6 +62,10 @@ export async function startStrata(config: StrataConfig, logger: Logger): Promise
   const closers: (() => Promise<void>)[] = [closeDatabase];
   try {
     const keyStore = await KeyStore.open(database);
+    const bedrockModels = loadBedrockModels();
+    const usage = new UsageLedger({ database, prices: pricesFromCatalog(bedrockModels), logger });
+    // Runs after the server has closed (closers run in reverse order of registration) and before the database.
+    closers.unshift(() => usage.close());
     const firstStart = await ensureFirstStartCredentials(keyStore, config.dataDirectory);
 
     let embeddedS3: EmbeddedS3 | undefined;
@@ -98,12 +106,14 @@ export async function startStrata(config: StrataConfig, logger: Logger): Promise
     });
     const catalog = new Catalog({
       region: config.region,
-      bedrockModels: loadBedrockModels(),
+      bedrockModels,
       localModels,
-      passThroughConfigured: false,
+      passThroughConfigured: config.passThrough !== undefined,
       aliases: config.aliases,
     });
 
+    const passThrough = config.passThrough ? new BedrockPassThrough(config.passThrough) : undefined;
+    closers.unshift(async () => passThrough?.destroy());
     const engine = new LlamaCppEngine({ logger, sequencesPerModel: config.sequencesPerModel });
     closers.unshift(() => engine.dispose());
     const runtime: RuntimeServices = {
@@ -112,10 +122,11 @@ export async function startStrata(config: StrataConfig, logger: Logger): Promise
         registry: localModels,
         dataDirectory: config.dataDirectory,
         aliases: config.aliases,
-        passThroughConfigured: false,
+        passThroughConfigured: config.passThrough !== undefined,
       }),
       engine,
-      usage: { record: (invocation) => logger.info("invocation", { ...invocation }) },
+      ...(passThrough ? { passThrough } : {}),
+      usage,
     };
 
     const dispatch = createDispatcher({
@@ -137,6 +148,7 @@ export async function startStrata(config: StrataConfig, logger: Logger): Promise
             RevokeKey: revokeKey(keyStore),
             ListCatalogModels: listCatalogModels(catalog),
             GetCatalogModel: getCatalogModel(catalog),
+            ...usageOperations(usage),
             GetServiceInfo: getServiceInfo(config, () => embeddedS3?.url ?? ""),
             CreateModel: createModel({
               dataDirectory: config.dataDirectory,

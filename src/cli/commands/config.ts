@@ -18,7 +18,14 @@ function masked(config: StrataConfig): Record<string, unknown> {
           ...(config.objectStore.secretAccessKey ? { secretAccessKey: "****" } : {}),
         }
       : config.objectStore;
-  return { ...config, objectStore };
+  const passThrough = config.passThrough
+    ? {
+        ...config.passThrough,
+        secretAccessKey: "****",
+        ...(config.passThrough.sessionToken ? { sessionToken: "****" } : {}),
+      }
+    : undefined;
+  return { ...config, objectStore, ...(passThrough ? { passThrough } : {}) };
 }
 
 export async function configCommand(

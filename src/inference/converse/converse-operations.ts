@@ -12,6 +12,7 @@ import type {
   ConverseStreamResponse,
 } from "../../protocol/generated/bedrock-runtime-types.js";
 import type { GenerationEvent } from "../engine/inference-engine.js";
+import { assertCapabilities, type RequestedCapabilities } from "../resolve-runtime-model.js";
 import type { RuntimeServices } from "../runtime-services.js";
 import { translateConverse } from "./converse-request.js";
 import { defaultMaxTokens, prepareLocalGeneration, rethrowAsAwsError } from "./prepare-local-generation.js";
@@ -23,12 +24,13 @@ function recorder(runtime: RuntimeServices, context: RequestContext, requestedMo
     status: string,
     usage: { inputTokens: number; outputTokens: number } = { inputTokens: 0, outputTokens: 0 },
     timeToFirstTokenMs?: number,
+    servedBy: "LOCAL_ENGINE" | "PASS_THROUGH" = "LOCAL_ENGINE",
   ) =>
     runtime.usage.record({
       requestId: context.requestId,
       requestedModelId,
       modelId,
-      servedBy: "LOCAL_ENGINE",
+      servedBy,
       operation: context.operationName,
       callerKeyId: context.caller.keyId,
       inputTokens: usage.inputTokens,
@@ -54,6 +56,16 @@ export function converseOperations(runtime: RuntimeServices): Record<string, Ope
       let modelId = input.modelId;
       try {
         const { prompt, sampling, requested } = translateConverse(input, defaultMaxTokens);
+        const passThrough = await passThroughTarget(runtime, input.modelId, requested);
+        if (passThrough) {
+          modelId = passThrough.bedrockModelId;
+          const response = await passThrough.client.converse(
+            { ...input, modelId: passThrough.bedrockModelId },
+            context.signal,
+          );
+          record(modelId, "success", response.usage, undefined, "PASS_THROUGH");
+          return response;
+        }
         const { target, engineModel } = await prepareLocalGeneration(
           runtime,
           input.modelId,
@@ -111,6 +123,21 @@ export function converseOperations(runtime: RuntimeServices): Record<string, Ope
       let translated: ReturnType<typeof translateConverse>;
       try {
         translated = translateConverse(input, defaultMaxTokens);
+        const passThrough = await passThroughTarget(runtime, input.modelId, {
+          ...translated.requested,
+          streaming: true,
+        });
+        if (passThrough) {
+          const upstream = await passThrough.client.converseStream(
+            { ...input, modelId: passThrough.bedrockModelId },
+            context.signal,
+          );
+          return {
+            stream: relayed(upstream, (usage) =>
+              record(passThrough.bedrockModelId, "success", usage, undefined, "PASS_THROUGH"),
+            ),
+          };
+        }
         prepared = await prepareLocalGeneration(
           runtime,
           input.modelId,
@@ -186,4 +213,28 @@ export function converseOperations(runtime: RuntimeServices): Record<string, Ope
       return { stream: stream() };
     }),
   };
+}
+
+/** The pass-through client and Bedrock id when the model is Bedrock's and not served here; capabilities checked. */
+async function passThroughTarget(
+  runtime: RuntimeServices,
+  modelId: string,
+  requested: RequestedCapabilities,
+) {
+  const target = await runtime.resolver.resolve(modelId);
+  if (target.kind !== "pass-through" || !runtime.passThrough) return undefined;
+  assertCapabilities(target.entry, requested);
+  return { client: runtime.passThrough, bedrockModelId: target.bedrockModelId };
+}
+
+/** Bedrock's own events, passed on as they arrive; its metadata event carries the usage to record. */
+async function* relayed(
+  upstream: AsyncIterable<ConverseStreamOutput>,
+  onUsage: (usage: { inputTokens: number; outputTokens: number }) => void,
+): AsyncGenerator<ConverseStreamOutput> {
+  for await (const event of upstream) {
+    const usage = event.metadata?.usage;
+    if (usage) onUsage({ inputTokens: usage.inputTokens ?? 0, outputTokens: usage.outputTokens ?? 0 });
+    yield event;
+  }
 }

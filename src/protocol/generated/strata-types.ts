@@ -4,6 +4,13 @@
 export interface AccessDeniedException {
   message?: string;
 }
+export interface BedrockEquivalentCost {
+  modelId: string;
+  costUsd: number;
+  inputPricePer1kTokens: number;
+  outputPricePer1kTokens: number;
+  priceSource: string;
+}
 export type BuiltinCorpus = "sotu-before-1900" | "moby-dick" | "sotu-before-1900-and-moby-dick";
 export interface CatalogModel {
   modelId: string;
@@ -68,9 +75,39 @@ export interface GetServiceInfoResponse {
   accountId: string;
   objectStore: ObjectStoreInfo;
 }
+export interface GetUsageSummaryRequest {
+  from?: Date;
+  to?: Date;
+  groupBy?: UsageGroupBy;
+}
+export interface GetUsageSummaryResponse {
+  groupBy: UsageGroupBy;
+  groups: Array<UsageSummaryGroup>;
+}
 export type InferenceType = "ON_DEMAND" | "PROVISIONED";
 export interface InternalServerException {
   message?: string;
+}
+export type InvocationServedBy = "LOCAL_ENGINE" | "PASS_THROUGH";
+export interface InvocationSummary {
+  requestId: string;
+  requestedModelId: string;
+  modelId: string;
+  servedBy: InvocationServedBy;
+  operation: string;
+  callerKeyId: string;
+  inputTokens: number;
+  outputTokens: number;
+  timeToFirstTokenMs?: number;
+  latencyMs: number;
+  status: string;
+  startTime: Date;
+  costUsd: number;
+  priceBasis: PriceBasis;
+  inputPricePer1kTokens: number;
+  outputPricePer1kTokens: number;
+  priceSource: string;
+  bedrockEquivalent?: BedrockEquivalentCost;
 }
 export type KeyStatus = "Active" | "Revoked";
 export interface KeySummary {
@@ -84,6 +121,11 @@ export interface KeySummary {
   lastUsedTime?: Date;
 }
 export type KeyType = "ACCESS_KEY" | "API_KEY";
+export interface LatencyPercentiles {
+  p50: number;
+  p95: number;
+  p99: number;
+}
 export interface ListCatalogModelsRequest {
   byProvider?: string;
   byCustomizationType?: ModelCustomization;
@@ -93,6 +135,17 @@ export interface ListCatalogModelsRequest {
 }
 export interface ListCatalogModelsResponse {
   models: Array<CatalogModel>;
+}
+export interface ListInvocationsRequest {
+  modelId?: string;
+  from?: Date;
+  to?: Date;
+  maxResults?: number;
+  nextToken?: string;
+}
+export interface ListInvocationsResponse {
+  invocations: Array<InvocationSummary>;
+  nextToken?: string;
 }
 export type ListKeysRequest = Record<string, never>;
 export interface ListKeysResponse {
@@ -128,6 +181,7 @@ export interface ObjectStoreInfo {
   region?: string;
   forcePathStyle?: boolean;
 }
+export type PriceBasis = "bedrock-on-demand" | "local-model" | "local-default" | "unpriced";
 export interface ResourceNotFoundException {
   message?: string;
 }
@@ -141,6 +195,19 @@ export interface TokenizerSource {
   builtinCorpus?: BuiltinCorpus;
   corpusS3Uri?: string;
   fromModel?: string;
+}
+export type UsageGroupBy = "model" | "model-day";
+export interface UsageSummaryGroup {
+  modelId: string;
+  day?: string;
+  invocations: number;
+  errors: number;
+  inputTokens: number;
+  outputTokens: number;
+  latencyMs: LatencyPercentiles;
+  timeToFirstTokenMsP50?: number;
+  costUsd: number;
+  bedrockEquivalentCostUsd?: number;
 }
 export interface ValidationException {
   message?: string;

@@ -69,9 +69,42 @@ export interface ModelImportJobTable {
   end_at: string | null;
 }
 
+/** One runtime invocation as the usage ledger stores it: the InvocationRecord, priced (src/usage/). */
+export interface UsageInvocationTable {
+  id: Generated<number>;
+  request_id: string;
+  requested_model_id: string;
+  /** The catalog model that served it. */
+  model_id: string;
+  served_by: "LOCAL_ENGINE" | "PASS_THROUGH";
+  operation: string;
+  caller_key_id: string;
+  input_tokens: number;
+  output_tokens: number;
+  time_to_first_token_ms: number | null;
+  latency_ms: number;
+  /** "success", or the AWS error type that ended it. */
+  status: string;
+  /** ISO 8601 UTC with milliseconds (Date.toISOString), so text order is time order. */
+  started_at: string;
+  cost_usd: number;
+  /** "bedrock-on-demand" | "local-model" | "local-default" | "unpriced". */
+  price_basis: string;
+  input_price_per_1k_tokens: number;
+  output_price_per_1k_tokens: number;
+  price_source: string;
+  /** Set when a local model stood in for a Bedrock id (an alias): what Bedrock would have charged. */
+  bedrock_model_id: string | null;
+  bedrock_cost_usd: number | null;
+  bedrock_input_price_per_1k_tokens: number | null;
+  bedrock_output_price_per_1k_tokens: number | null;
+  bedrock_price_source: string | null;
+}
+
 export interface StrataDatabase {
   access_keys: AccessKeyTable;
   api_keys: ApiKeyTable;
   local_models: LocalModelTable;
   model_import_jobs: ModelImportJobTable;
+  usage_invocations: UsageInvocationTable;
 }

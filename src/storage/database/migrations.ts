@@ -67,4 +67,49 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  "0002-usage-ledger": {
+    async up(database: Kysely<unknown>) {
+      await database.schema
+        .createTable("usage_invocations")
+        .addColumn("id", "integer", (column) => column.primaryKey().autoIncrement())
+        .addColumn("request_id", "text", (column) => column.notNull())
+        .addColumn("requested_model_id", "text", (column) => column.notNull())
+        .addColumn("model_id", "text", (column) => column.notNull())
+        .addColumn("served_by", "text", (column) => column.notNull())
+        .addColumn("operation", "text", (column) => column.notNull())
+        .addColumn("caller_key_id", "text", (column) => column.notNull())
+        .addColumn("input_tokens", "integer", (column) => column.notNull())
+        .addColumn("output_tokens", "integer", (column) => column.notNull())
+        .addColumn("time_to_first_token_ms", "real")
+        .addColumn("latency_ms", "real", (column) => column.notNull())
+        .addColumn("status", "text", (column) => column.notNull())
+        .addColumn("started_at", "text", (column) => column.notNull())
+        .addColumn("cost_usd", "real", (column) => column.notNull())
+        .addColumn("price_basis", "text", (column) => column.notNull())
+        .addColumn("input_price_per_1k_tokens", "real", (column) => column.notNull())
+        .addColumn("output_price_per_1k_tokens", "real", (column) => column.notNull())
+        .addColumn("price_source", "text", (column) => column.notNull())
+        .addColumn("bedrock_model_id", "text")
+        .addColumn("bedrock_cost_usd", "real")
+        .addColumn("bedrock_input_price_per_1k_tokens", "real")
+        .addColumn("bedrock_output_price_per_1k_tokens", "real")
+        .addColumn("bedrock_price_source", "text")
+        .execute();
+      await database.schema
+        .createIndex("usage_invocations_started_at")
+        .on("usage_invocations")
+        .column("started_at")
+        .execute();
+      await database.schema
+        .createIndex("usage_invocations_model_started_at")
+        .on("usage_invocations")
+        .columns(["model_id", "started_at"])
+        .execute();
+      await database.schema
+        .createIndex("usage_invocations_caller_started_at")
+        .on("usage_invocations")
+        .columns(["caller_key_id", "started_at"])
+        .execute();
+    },
+  },
 };
