@@ -2,30 +2,13 @@
 // validated, encoded, logged) against a bare node:http server returning the same response bytes, measured
 // in the same run with the same load generator (autocannon, HTTP/1.1 keep-alive, as the control-plane SDK).
 // Each server runs in its own process; the load generator in this one. Usage: npm run bench:catalog
-import { type ChildProcess, spawn } from "node:child_process";
-import { once } from "node:events";
-import { createInterface } from "node:readline";
 import { Sha256 } from "@aws-crypto/sha256-js";
 import { SignatureV4 } from "@smithy/signature-v4";
 import autocannon from "autocannon";
+import { startBenchServer } from "./support/start-bench-server.js";
 
 const durationSeconds = Number(process.env.BENCH_DURATION ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 8);
-
-interface Started {
-  url: string;
-  credentials?: { accessKeyId: string; secretAccessKey: string };
-  child: ChildProcess;
-}
-
-async function startServer(args: string[]): Promise<Started> {
-  const child = spawn(process.execPath, ["--import", "tsx", "bench/support/bench-server.ts", ...args], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-  const [line] = (await once(lines, "line")) as [string];
-  return { ...(JSON.parse(line) as Omit<Started, "child">), child };
-}
 
 async function load(url: string, headers: Record<string, string>) {
   const result = await autocannon({ url, connections, duration: durationSeconds, headers });
@@ -35,7 +18,7 @@ async function load(url: string, headers: Record<string, string>) {
   return { requestsPerSecond: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
 }
 
-const strata = await startServer(["strata"]);
+const strata = await startBenchServer(["strata"]);
 try {
   const target = new URL("/foundation-models", strata.url);
   const signer = new SignatureV4({
@@ -55,7 +38,7 @@ try {
   });
   const headers = signed.headers as Record<string, string>;
   const body = Buffer.from(await (await fetch(target, { headers })).arrayBuffer());
-  const reference = await startServer(["reference", body.toString("base64")]);
+  const reference = await startBenchServer(["reference", body.toString("base64")]);
   try {
     await load(target.href, headers); // warm-up of both paths' JIT before measuring
     const strataResult = await load(target.href, headers);

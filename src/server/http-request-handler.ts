@@ -49,8 +49,11 @@ async function handleExchange(
   const startedAt = performance.now();
   const requestId = randomUUID();
   const abort = new AbortController();
+  // "close" before our own end() means the client went away (HTTP/2 compat responses report writableFinished
+  // even for a reset stream, so completion is tracked here).
+  let completed = false;
   response.once("close", () => {
-    if (!response.writableFinished) abort.abort();
+    if (!completed) abort.abort();
   });
   const { rawPath, rawQuery } = splitUrl(request.url ?? "/");
   let wireResponse: WireResponse;
@@ -70,6 +73,7 @@ async function handleExchange(
     wireResponse = errorResponse(new PayloadTooLargeException(options.maxRequestBodyBytes));
   }
   await writeResponse(response, wireResponse, requestId);
+  completed = true;
   options.logger.info("request", {
     requestId,
     method: request.method,

@@ -17,6 +17,7 @@ import { listCatalogModels } from "../catalog/operations/list-catalog-models.js"
 import { listFoundationModels } from "../catalog/operations/list-foundation-models.js";
 import type { StrataConfig } from "../config/strata-config.js";
 import { converseOperations } from "../inference/converse/converse-operations.js";
+import type { InferenceEngine } from "../inference/engine/inference-engine.js";
 import { LlamaCppEngine } from "../inference/engine/llama-cpp-engine.js";
 import { BedrockPassThrough } from "../inference/pass-through/bedrock-pass-through.js";
 import { RuntimeModelResolver } from "../inference/resolve-runtime-model.js";
@@ -56,7 +57,16 @@ export interface RunningStrata {
   close(): Promise<void>;
 }
 
-export async function startStrata(config: StrataConfig, logger: Logger): Promise<RunningStrata> {
+/** Seams for tests and embedders: a different engine behind the same narrow interface. */
+export interface StrataOverrides {
+  engine?: (real: LlamaCppEngine) => InferenceEngine;
+}
+
+export async function startStrata(
+  config: StrataConfig,
+  logger: Logger,
+  overrides: StrataOverrides = {},
+): Promise<RunningStrata> {
   mkdirSync(config.dataDirectory, { recursive: true, mode: 0o700 });
   const { database, close: closeDatabase } = await openDatabase(join(config.dataDirectory, "strata.db"));
   const closers: (() => Promise<void>)[] = [closeDatabase];
@@ -114,8 +124,9 @@ export async function startStrata(config: StrataConfig, logger: Logger): Promise
 
     const passThrough = config.passThrough ? new BedrockPassThrough(config.passThrough) : undefined;
     closers.unshift(async () => passThrough?.destroy());
-    const engine = new LlamaCppEngine({ logger, sequencesPerModel: config.sequencesPerModel });
-    closers.unshift(() => engine.dispose());
+    const llamaCppEngine = new LlamaCppEngine({ logger, sequencesPerModel: config.sequencesPerModel });
+    closers.unshift(() => llamaCppEngine.dispose());
+    const engine = overrides.engine ? overrides.engine(llamaCppEngine) : llamaCppEngine;
     const runtime: RuntimeServices = {
       resolver: new RuntimeModelResolver({
         catalog,

@@ -36,7 +36,7 @@ export async function makeTestModel(
     dimensions: {
       ...tinyLlamaDimensions,
       vocabularySize: vocabulary.tokens.length,
-      contextLength: 256,
+      contextLength: options.contextLength ?? 256,
       embeddingLength: 64,
       blockCount: 2,
       feedForwardLength: 128,

@@ -13,7 +13,12 @@ import type { TestStrata } from "./start-test-strata.js";
 export async function registerTestModel(
   strata: TestStrata,
   modelId = "local.test-tiny",
-  options: { seed?: number; tensorType?: GgufWritableTensorType; vocabularySize?: number } = {},
+  options: {
+    seed?: number;
+    tensorType?: GgufWritableTensorType;
+    vocabularySize?: number;
+    contextLength?: number;
+  } = {},
 ): Promise<LocalModel> {
   const incomingDirectory = join(strata.dataDirectory, "models", ".incoming");
   mkdirSync(incomingDirectory, { recursive: true });

@@ -7,7 +7,7 @@ import { readCredentialsFile, type StrataCredentials } from "../../src/auth/cred
 import { loadConfig } from "../../src/config/load-config.js";
 import type { StrataConfig } from "../../src/config/strata-config.js";
 import { createLogger } from "../../src/logging/logger.js";
-import { type RunningStrata, startStrata } from "../../src/server/start-strata.js";
+import { type RunningStrata, type StrataOverrides, startStrata } from "../../src/server/start-strata.js";
 
 export interface TestStrata extends RunningStrata {
   credentials: StrataCredentials;
@@ -17,12 +17,15 @@ export interface TestStrata extends RunningStrata {
   stop(): Promise<void>;
 }
 
-export async function startTestStrata(overrides: Partial<StrataConfig> = {}): Promise<TestStrata> {
+export async function startTestStrata(
+  overrides: Partial<StrataConfig> = {},
+  seams: StrataOverrides = {},
+): Promise<TestStrata> {
   const dataDirectory = mkdtempSync(join(tmpdir(), "strata-test-"));
   const config = { ...loadConfig({ dataDir: dataDirectory, port: "0", s3Port: "0" }, {}), ...overrides };
   const logLines: Record<string, unknown>[] = [];
   const logger = createLogger({ level: "debug", write: (line) => logLines.push(JSON.parse(line)) });
-  const strata = await startStrata(config, logger);
+  const strata = await startStrata(config, logger, seams);
   return {
     ...strata,
     credentials: readCredentialsFile(strata.firstStart.credentialsFile),

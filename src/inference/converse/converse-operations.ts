@@ -153,6 +153,9 @@ export function converseOperations(runtime: RuntimeServices): Record<string, Ope
       async function* stream(): AsyncGenerator<ConverseStreamOutput> {
         let blockIndex = 0;
         let textOpen = false;
+        let outcome: string | undefined;
+        let usage: { inputTokens: number; outputTokens: number } | undefined;
+        let timeToFirstTokenMs: number | undefined;
         try {
           yield { messageStart: { role: "assistant" } };
           const events = runtime.engine.generate({
@@ -190,6 +193,8 @@ export function converseOperations(runtime: RuntimeServices): Record<string, Ope
               } else {
                 if (textOpen) yield { contentBlockStop: { contentBlockIndex: blockIndex } };
                 yield { messageStop: { stopReason: event.stopReason } };
+                usage = event.usage;
+                timeToFirstTokenMs = event.timeToFirstTokenMs;
                 yield {
                   metadata: {
                     usage: {
@@ -199,15 +204,18 @@ export function converseOperations(runtime: RuntimeServices): Record<string, Ope
                     metrics: { latencyMs: Math.round(performance.now() - started) },
                   },
                 };
-                record(modelId, "success", event.usage, event.timeToFirstTokenMs);
+                outcome = "success";
               }
             }
           } catch (error) {
             rethrowAsAwsError(true)(error);
           }
         } catch (error) {
-          record(modelId, statusOf(error));
+          outcome = statusOf(error);
           throw error;
+        } finally {
+          // A client that leaves ends the generator without an error: the writer stops pulling events.
+          record(modelId, outcome ?? "ClientClosedRequest", usage, timeToFirstTokenMs);
         }
       }
       return { stream: stream() };

@@ -156,7 +156,9 @@ export class LlamaCppEngine implements InferenceEngine {
       type: "end",
       stopReason,
       ...(stopSequence ? { stopSequence } : {}),
-      usage: { inputTokens, outputTokens },
+      // The sequence's own meter counts every sampled token; onToken can miss one held back as a possible
+      // stop trigger when maxTokens is reached.
+      usage: { inputTokens, outputTokens: Math.max(outputTokens, sequence.tokenMeter.usedOutputTokens) },
       timeToFirstTokenMs: Math.round((firstTokenAt ?? performance.now()) - started),
       totalTimeMs: Math.round(performance.now() - started),
     });
