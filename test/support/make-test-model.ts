@@ -21,6 +21,7 @@ export async function makeTestModel(
     tensorType?: GgufWritableTensorType;
     vocabularySize?: number;
     name?: string;
+    contextLength?: number;
   } = {},
 ): Promise<CreatedLlamaModel> {
   const vocabulary = await trainBpeTokenizer({
