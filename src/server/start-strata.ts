@@ -19,6 +19,7 @@ import type { StrataConfig } from "../config/strata-config.js";
 import { converseOperations } from "../inference/converse/converse-operations.js";
 import type { InferenceEngine } from "../inference/engine/inference-engine.js";
 import { LlamaCppEngine } from "../inference/engine/llama-cpp-engine.js";
+import { invokeModelOperations } from "../inference/operations/invoke-model-operations.js";
 import { BedrockPassThrough } from "../inference/pass-through/bedrock-pass-through.js";
 import { RuntimeModelResolver } from "../inference/resolve-runtime-model.js";
 import type { RuntimeServices } from "../inference/runtime-services.js";
@@ -29,6 +30,7 @@ import { ModelImportService } from "../model-import/model-import-service.js";
 import { createModel } from "../model-import/operations/create-model.js";
 import { modelImportOperations } from "../model-import/operations/model-import-operations.js";
 import { modelsDirectoryName } from "../model-import/register-gguf-model.js";
+import { createOpenAiHandler, openAiPathPrefix } from "../openai/create-openai-handler.js";
 import { createDispatcher } from "../protocol/dispatcher.js";
 import { bedrockService } from "../protocol/generated/bedrock.js";
 import { bedrockRuntimeService } from "../protocol/generated/bedrock-runtime.js";
@@ -140,6 +142,11 @@ export async function startStrata(
       usage,
     };
 
+    const authenticate = createAuthenticator({
+      keyStore,
+      authentication: config.authentication,
+      signingName: bedrockService.signingName,
+    });
     const dispatch = createDispatcher({
       services: [
         {
@@ -150,7 +157,10 @@ export async function startStrata(
             ...modelImportOperations(modelImports, { region: config.region, accountId: config.accountId }),
           },
         },
-        { model: bedrockRuntimeService, handlers: { ...converseOperations(runtime) } },
+        {
+          model: bedrockRuntimeService,
+          handlers: { ...converseOperations(runtime), ...invokeModelOperations(runtime) },
+        },
         {
           model: strataService,
           handlers: {
@@ -170,11 +180,7 @@ export async function startStrata(
           },
         },
       ],
-      authenticate: createAuthenticator({
-        keyStore,
-        authentication: config.authentication,
-        signingName: bedrockService.signingName,
-      }),
+      authenticate,
       onUnexpectedError: (error, request, operationName) =>
         logger.error("unexpected error", {
           requestId: request.requestId,
@@ -183,11 +189,14 @@ export async function startStrata(
         }),
     });
 
+    const openAi = createOpenAiHandler({ runtime, catalog, authenticate, logger });
     const server = await listenOnePort({
       host: config.host,
       port: config.port,
       listener: createHttpRequestHandler({
-        handle: dispatch,
+        // The OpenAI-compatible API lives under /v1/; everything else speaks the AWS protocol.
+        handle: (request) =>
+          request.rawPath.startsWith(openAiPathPrefix) ? openAi(request) : dispatch(request),
         maxRequestBodyBytes: config.maxRequestBodyBytes,
         logger,
       }),
