@@ -11,11 +11,16 @@ import { registerTestModel } from "../support/register-test-model.js";
 import { startTestStrata, type TestStrata } from "../support/start-test-strata.js";
 
 const haiku = "anthropic.claude-3-5-haiku-20241022-v1:0";
+// An embedding model: the catalog says it does not stream, whatever serves it.
+const titanEmbeddings = "amazon.titan-embed-text-v2:0";
 let strata: TestStrata;
 let runtime: BedrockRuntimeClient;
 
 beforeAll(async () => {
-  strata = await startTestStrata({ aliases: { [haiku]: "local.test-tiny" }, sequencesPerModel: 4 });
+  strata = await startTestStrata({
+    aliases: { [haiku]: "local.test-tiny", [titanEmbeddings]: "local.test-tiny" },
+    sequencesPerModel: 4,
+  });
   await registerTestModel(strata, "local.test-tiny");
   runtime = new BedrockRuntimeClient({
     endpoint: strata.apiUrl,
@@ -179,6 +184,25 @@ describe("Converse errors", () => {
     expect(String((error as Error).message)).toMatch(
       /maxTokens 100000 is out of range for local\.test-tiny: it allows 1 to \d+/,
     );
+  });
+});
+
+describe("ConverseStream errors", () => {
+  it("refuses streaming to a model without streaming support", async () => {
+    const error = await runtime
+      .send(new ConverseStreamCommand({ modelId: titanEmbeddings, messages: hello }))
+      .catch((caught: unknown) => caught);
+    expect(error).toMatchObject({
+      name: "ValidationException",
+      message: `The model ${titanEmbeddings} is unsupported for streaming.`,
+    });
+  });
+
+  it("refuses a catalog-only model as one without access", async () => {
+    const error = await runtime
+      .send(new ConverseStreamCommand({ modelId: "amazon.nova-micro-v1:0", messages: hello }))
+      .catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ name: "AccessDeniedException", $metadata: { httpStatusCode: 403 } });
   });
 });
 
