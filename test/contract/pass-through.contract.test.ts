@@ -4,6 +4,9 @@ import {
   BedrockRuntimeClient,
   ConverseCommand,
   ConverseStreamCommand,
+  CountTokensCommand,
+  InvokeModelCommand,
+  InvokeModelWithResponseStreamCommand,
 } from "@aws-sdk/client-bedrock-runtime";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { ApiClient } from "../../src/cli/api-client.js";
@@ -92,4 +95,42 @@ it("passes the upstream's errors through with their type", async () => {
     .catch((caught: unknown) => caught);
   expect(error).toMatchObject({ name: "ValidationException", $metadata: { httpStatusCode: 400 } });
   expect(String((error as Error).message)).toContain("maxTokens 999999 is out of range");
+});
+
+it("forwards InvokeModel, its stream and CountTokens with the Anthropic body", async () => {
+  const body = new TextEncoder().encode(
+    JSON.stringify({
+      anthropic_version: "bedrock-2023-05-31",
+      max_tokens: 6,
+      messages: [{ role: "user", content: "Hello" }],
+    }),
+  );
+  const invoked = await runtime.send(
+    new InvokeModelCommand({ modelId: haiku, body, contentType: "application/json" }),
+  );
+  const answer = JSON.parse(new TextDecoder().decode(invoked.body)) as {
+    type: string;
+    usage: { output_tokens: number };
+  };
+  expect(answer.type).toBe("message");
+  expect(answer.usage.output_tokens).toBeGreaterThan(0);
+
+  const streamed = await runtime.send(
+    new InvokeModelWithResponseStreamCommand({ modelId: haiku, body, contentType: "application/json" }),
+  );
+  const types: string[] = [];
+  for await (const event of streamed.body ?? []) {
+    if (event.chunk?.bytes)
+      types.push((JSON.parse(new TextDecoder().decode(event.chunk.bytes)) as { type: string }).type);
+  }
+  expect(types[0]).toBe("message_start");
+  expect(types.at(-1)).toBe("message_stop");
+
+  const counted = await runtime.send(
+    new CountTokensCommand({
+      modelId: haiku,
+      input: { converse: { messages: [{ role: "user", content: [{ text: "Hello" }] }] } },
+    }),
+  );
+  expect(counted.inputTokens).toBeGreaterThan(0);
 });

@@ -17,8 +17,10 @@ import { parseJsonBody } from "./read-native-body.js";
 export function countTokens(runtime: RuntimeServices): OperationHandler {
   return operation<CountTokensRequest, CountTokensResponse>(async (context, input) => {
     const target = await runtime.resolver.resolve(input.modelId);
-    if (target.kind === "pass-through")
-      throw passThroughNotAvailable(context.operationName, target.bedrockModelId);
+    if (target.kind === "pass-through") {
+      if (!runtime.passThrough) throw passThroughNotAvailable(context.operationName, target.bedrockModelId);
+      return runtime.passThrough.countTokens({ ...input, modelId: target.bedrockModelId }, context.signal);
+    }
     try {
       const prompt = await promptOf(runtime, target, input);
       return { inputTokens: await runtime.engine.countTokens(target.engineModel, prompt) };

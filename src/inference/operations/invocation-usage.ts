@@ -22,7 +22,7 @@ export class InvocationUsage {
     return Math.round(performance.now() - this.started);
   }
 
-  succeeded(usage: GenerationUsage, timeToFirstTokenMs: number): void {
+  succeeded(usage: GenerationUsage, timeToFirstTokenMs?: number): void {
     this.record("success", usage, timeToFirstTokenMs);
   }
 

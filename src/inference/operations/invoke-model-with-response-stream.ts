@@ -14,6 +14,11 @@ import type { RuntimeServices } from "../runtime-services.js";
 import { awsErrorFromEngineError } from "./aws-error-from-engine-error.js";
 import { InvocationUsage } from "./invocation-usage.js";
 import { passThroughNotAvailable } from "./pass-through-not-available.js";
+
+// A forwarded native body's token counts live in that family's own response format (or the unmodelled
+// X-Amzn-Bedrock-*-Token-Count headers, which the SDK does not expose); the ledger records the call with 0.
+const forwardedUsage = { inputTokens: 0, outputTokens: 0 };
+
 import { prepareNativeInvocation } from "./prepare-native-invocation.js";
 import { assertAcceptsJson, readNativeBody } from "./read-native-body.js";
 
@@ -27,8 +32,16 @@ export function invokeModelWithResponseStream(runtime: RuntimeServices): Operati
       const modelId = target.entry.model.modelId;
       let events: AsyncIterator<GenerationEvent> | undefined;
       try {
-        if (target.kind === "pass-through")
-          throw passThroughNotAvailable(context.operationName, target.bedrockModelId);
+        if (target.kind === "pass-through") {
+          if (!runtime.passThrough)
+            throw passThroughNotAvailable(context.operationName, target.bedrockModelId);
+          const forwarded = await runtime.passThrough.invokeModelWithResponseStream(
+            { ...input, modelId: target.bedrockModelId },
+            context.signal,
+          );
+          usage.succeeded(forwardedUsage);
+          return { body: forwarded.stream, contentType: forwarded.contentType };
+        }
         assertAcceptsJson(input.accept, "X-Amzn-Bedrock-Accept");
         const body = readNativeBody(input.body, input.contentType);
         const invocation = await prepareNativeInvocation(runtime.engine, target, body, { streaming: true });

@@ -9,6 +9,11 @@ import type { RuntimeServices } from "../runtime-services.js";
 import { awsErrorFromEngineError } from "./aws-error-from-engine-error.js";
 import { InvocationUsage } from "./invocation-usage.js";
 import { passThroughNotAvailable } from "./pass-through-not-available.js";
+
+// A forwarded native body's token counts live in that family's own response format (or the unmodelled
+// X-Amzn-Bedrock-*-Token-Count headers, which the SDK does not expose); the ledger records the call with 0.
+const forwardedUsage = { inputTokens: 0, outputTokens: 0 };
+
 import { prepareNativeInvocation } from "./prepare-native-invocation.js";
 import { assertAcceptsJson, readNativeBody } from "./read-native-body.js";
 
@@ -17,8 +22,15 @@ export function invokeModel(runtime: RuntimeServices): OperationHandler {
     const target = await runtime.resolver.resolve(input.modelId);
     const usage = new InvocationUsage(runtime.usage, context, input.modelId, target);
     try {
-      if (target.kind === "pass-through")
-        throw passThroughNotAvailable(context.operationName, target.bedrockModelId);
+      if (target.kind === "pass-through") {
+        if (!runtime.passThrough) throw passThroughNotAvailable(context.operationName, target.bedrockModelId);
+        const forwarded = await runtime.passThrough.invokeModel(
+          { ...input, modelId: target.bedrockModelId },
+          context.signal,
+        );
+        usage.succeeded(forwardedUsage);
+        return forwarded;
+      }
       assertAcceptsJson(input.accept, "Accept");
       const body = readNativeBody(input.body, input.contentType);
       const invocation = await prepareNativeInvocation(runtime.engine, target, body, { streaming: false });

@@ -8,15 +8,24 @@ import {
   ConverseStreamCommand,
   type ConverseStreamCommandInput,
   type ConverseStreamOutput,
+  CountTokensCommand,
+  type CountTokensCommandInput,
   InvokeModelCommand,
   type InvokeModelCommandInput,
-  type InvokeModelCommandOutput,
+  InvokeModelWithResponseStreamCommand,
+  type InvokeModelWithResponseStreamCommandInput,
 } from "@aws-sdk/client-bedrock-runtime";
 import { AwsError, InternalServerException } from "../../protocol/aws-errors.js";
 import type {
   ConverseRequest,
   ConverseResponse,
   ConverseStreamRequest,
+  CountTokensRequest,
+  CountTokensResponse,
+  InvokeModelRequest,
+  InvokeModelResponse,
+  InvokeModelWithResponseStreamRequest,
+  ResponseStream,
   ConverseStreamOutput as StrataStreamOutput,
 } from "../../protocol/generated/bedrock-runtime-types.js";
 
@@ -87,8 +96,47 @@ export class BedrockPassThrough {
     })();
   }
 
-  async invokeModel(input: InvokeModelCommandInput, signal: AbortSignal): Promise<InvokeModelCommandOutput> {
-    return this.client.send(new InvokeModelCommand(input), { abortSignal: signal }).catch(asAwsError);
+  async invokeModel(input: InvokeModelRequest, signal: AbortSignal): Promise<InvokeModelResponse> {
+    const output = await this.client
+      .send(new InvokeModelCommand(input as unknown as InvokeModelCommandInput), { abortSignal: signal })
+      .catch(asAwsError);
+    return { body: output.body, contentType: output.contentType ?? "application/json" };
+  }
+
+  async invokeModelWithResponseStream(
+    input: InvokeModelWithResponseStreamRequest,
+    signal: AbortSignal,
+  ): Promise<{ stream: AsyncIterable<ResponseStream>; contentType: string }> {
+    const response = await this.client
+      .send(
+        new InvokeModelWithResponseStreamCommand(
+          input as unknown as InvokeModelWithResponseStreamCommandInput,
+        ),
+        {
+          abortSignal: signal,
+        },
+      )
+      .catch(asAwsError);
+    const body = response.body;
+    if (!body)
+      throw new InternalServerException(
+        "Amazon Bedrock answered InvokeModelWithResponseStream without a body.",
+      );
+    const stream = (async function* () {
+      try {
+        for await (const event of body) yield event as unknown as ResponseStream;
+      } catch (error) {
+        asAwsError(error);
+      }
+    })();
+    return { stream, contentType: response.contentType ?? "application/json" };
+  }
+
+  async countTokens(input: CountTokensRequest, signal: AbortSignal): Promise<CountTokensResponse> {
+    const output = await this.client
+      .send(new CountTokensCommand(input as unknown as CountTokensCommandInput), { abortSignal: signal })
+      .catch(asAwsError);
+    return { inputTokens: output.inputTokens ?? 0 };
   }
 
   destroy(): void {
