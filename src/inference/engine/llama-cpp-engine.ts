@@ -144,6 +144,30 @@ export class LlamaCppEngine implements InferenceEngine {
     inputTokens: number,
     started: number,
   ): AsyncGenerator<GenerationEvent> {
+    // Generation stops when the client goes away, and also when our consumer stops pulling events early
+    // (then the still-running llama.cpp call must end before its sequence is released).
+    const stopper = new AbortController();
+    const stopSignal = AbortSignal.any([request.signal, stopper.signal]);
+    let pending: Promise<unknown> | undefined;
+    try {
+      yield* this.generateWithSignal(loaded, sequence, request, inputTokens, started, stopSignal, (running) => {
+        pending = running;
+      });
+    } finally {
+      stopper.abort();
+      await pending?.catch(() => undefined);
+    }
+  }
+
+  private async *generateWithSignal(
+    loaded: LoadedModel,
+    sequence: LlamaContextSequence,
+    request: GenerationRequest,
+    inputTokens: number,
+    started: number,
+    stopSignal: AbortSignal,
+    track: (running: Promise<unknown>) => void,
+  ): AsyncGenerator<GenerationEvent> {
     const { prompt, sampling } = request;
     const maxTokens = Math.min(sampling.maxTokens, loaded.contextSize - inputTokens);
     let firstTokenAt: number | undefined;
@@ -169,7 +193,7 @@ export class LlamaCppEngine implements InferenceEngine {
       ...(sampling.topK !== undefined ? { topK: sampling.topK } : {}),
       ...(sampling.seed !== undefined ? { seed: sampling.seed } : {}),
       ...(sampling.stopSequences?.length ? { customStopTriggers: sampling.stopSequences } : {}),
-      signal: request.signal,
+      signal: stopSignal,
       stopOnAbortSignal: false,
       onToken,
     };
@@ -183,6 +207,7 @@ export class LlamaCppEngine implements InferenceEngine {
           onTextChunk: (text) => queue.push(text),
         })
         .finally(() => queue.close());
+      track(running);
       yield* queue.drain();
       const result = await running.catch(rethrowAbort);
       completion.dispose();
@@ -236,6 +261,7 @@ export class LlamaCppEngine implements InferenceEngine {
         ...(functions ? { functions } : {}),
       })
       .finally(() => queue.close());
+    track(running);
     yield* queue.drain();
     const response = await running.catch(rethrowAbort);
     chat.dispose();

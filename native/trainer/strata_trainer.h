@@ -1,0 +1,128 @@
+/*
+ * Strata's trainer core: a Llama-family graph of its own on the public ggml API, no KV cache.
+ *
+ * C-style on purpose: opaque handle, init/free, every call returns a status and fills a caller-owned
+ * error buffer with a message that says what to do. No C++ exception crosses this boundary. The same
+ * core is linked into the standalone CLI (numerics tests, GPU runs) and, later, the N-API addon.
+ *
+ * Not thread-safe: one handle is used by one thread at a time.
+ */
+#ifndef STRATA_TRAINER_H
+#define STRATA_TRAINER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct strata_trainer strata_trainer;
+
+typedef enum {
+    STRATA_TRAINER_OK = 0,
+    STRATA_TRAINER_INVALID_ARGUMENT = 1,
+    STRATA_TRAINER_UNSUPPORTED_MODEL = 2, /* refused before training: architecture, tensor type, layout */
+    STRATA_TRAINER_IO_ERROR = 3,
+    STRATA_TRAINER_BACKEND_ERROR = 4,
+    STRATA_TRAINER_INTERNAL_ERROR = 5,
+} strata_trainer_status;
+
+typedef enum {
+    STRATA_TRAINER_MODE_LORA = 0, /* LoRA A/B are the only parameters; the base stays frozen */
+    STRATA_TRAINER_MODE_FULL = 1, /* every weight is a parameter; the base must be F32 */
+} strata_trainer_mode;
+
+/* LoRA targets, as a bit set. */
+enum {
+    STRATA_TRAINER_TARGET_Q = 1u << 0,
+    STRATA_TRAINER_TARGET_K = 1u << 1,
+    STRATA_TRAINER_TARGET_V = 1u << 2,
+    STRATA_TRAINER_TARGET_O = 1u << 3,
+    STRATA_TRAINER_TARGET_GATE = 1u << 4,
+    STRATA_TRAINER_TARGET_UP = 1u << 5,
+    STRATA_TRAINER_TARGET_DOWN = 1u << 6,
+    STRATA_TRAINER_TARGET_ALL = 0x7fu,
+};
+
+typedef struct {
+    int mode;              /* strata_trainer_mode */
+    int lora_rank;         /* r */
+    float lora_alpha;      /* the delta is scaled by alpha / r */
+    uint32_t lora_targets; /* STRATA_TRAINER_TARGET_* bits */
+    float adam_beta1;
+    float adam_beta2;
+    float adam_epsilon;
+    float weight_decay;    /* decoupled (AdamW) */
+    float max_grad_norm;   /* global-norm clipping; 0 turns it off */
+    int n_threads;
+    int max_tokens;        /* longest sequence a batch may hold */
+    uint64_t seed;         /* LoRA A initialisation */
+    const char *backend_dir; /* folder with libggml-cpu-*.so; NULL = the folder of libggml-base.so */
+} strata_trainer_config;
+
+/* One packed sequence. targets[i] is the token to predict after tokens[i]; it counts in the loss only
+ * where loss_mask[i] != 0. document_ids (optional, NULL = one document) make the attention
+ * block-diagonal and restart positions at every document boundary. */
+typedef struct {
+    const int32_t *tokens;
+    const int32_t *targets;
+    const uint8_t *loss_mask;
+    const int32_t *document_ids;
+    int n_tokens;
+} strata_trainer_batch;
+
+typedef struct {
+    double loss;          /* mean cross-entropy over every trained position of the step */
+    int64_t n_trained;    /* trained positions of the step */
+    double grad_norm;     /* global L2 norm of the mean gradient, before clipping */
+    int64_t step;         /* optimizer steps taken so far, this one included */
+} strata_trainer_step_result;
+
+strata_trainer_config strata_trainer_default_config(void);
+
+int strata_trainer_init(const strata_trainer_config *config, const char *gguf_path, strata_trainer **out,
+                        char *error, size_t error_size);
+
+/* Model facts after init. */
+int strata_trainer_n_vocab(const strata_trainer *trainer);
+int64_t strata_trainer_n_trainable(const strata_trainer *trainer);
+
+/* logits: n_tokens * n_vocab floats, row i is the distribution after tokens[0..i] (one document). */
+int strata_trainer_forward_logits(strata_trainer *trainer, const int32_t *tokens, int n_tokens, float *logits,
+                                  char *error, size_t error_size);
+
+/* Mean cross-entropy of a batch with the current weights, nothing updated. */
+int strata_trainer_loss(strata_trainer *trainer, const strata_trainer_batch *batch, double *loss, char *error,
+                        size_t error_size);
+
+/* Forward + backward of one micro-batch; gradients are added to the accumulators. */
+int strata_trainer_accumulate(strata_trainer *trainer, const strata_trainer_batch *batch, double *loss_sum,
+                              int64_t *n_trained, char *error, size_t error_size);
+
+/* Clip the accumulated mean gradient to max_grad_norm, take one AdamW step at learning_rate, zero the
+ * accumulators. Without anything accumulated it is an error. */
+int strata_trainer_apply_update(strata_trainer *trainer, float learning_rate, strata_trainer_step_result *result,
+                                char *error, size_t error_size);
+
+/* One optimizer step over n_batches micro-batches (gradient accumulation): accumulate each, then update. */
+int strata_trainer_step(strata_trainer *trainer, const strata_trainer_batch *batches, int n_batches,
+                        float learning_rate, strata_trainer_step_result *result, char *error, size_t error_size);
+
+/* Parameters, for tests and dumps: name, element count, and copies of values / accumulated gradients
+ * (the accumulator holds the token-weighted sum; divide by the trained count for the mean). */
+int strata_trainer_n_parameters(const strata_trainer *trainer);
+const char *strata_trainer_parameter_name(const strata_trainer *trainer, int index);
+int64_t strata_trainer_parameter_size(const strata_trainer *trainer, int index);
+int strata_trainer_parameter_read(strata_trainer *trainer, int index, float *values);
+int strata_trainer_parameter_write(strata_trainer *trainer, int index, const float *values);
+int strata_trainer_gradient_read(strata_trainer *trainer, int index, float *values);
+
+/* Idempotent: NULL is fine. */
+void strata_trainer_free(strata_trainer *trainer);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

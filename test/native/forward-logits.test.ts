@@ -1,0 +1,91 @@
+// The trainer's own forward graph (no KV cache) against llama.cpp's, as node-llama-cpp runs it, on the same
+// GGUF and tokens. Measured on the tiny test model (18 tokens): F32 1.4e-4, F16 2.0e-4, Q8_0 3.3e-3 relative.
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { getLlama, type Llama, LlamaLogLevel } from "node-llama-cpp";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeTestModel } from "../support/make-test-model.js";
+import { buildTrainer, maxCenteredRelativeError, runTrainerCli } from "./trainer-cli.js";
+
+const text = "The Congress of the United States shall assemble";
+let directory: string;
+let llama: Llama;
+
+beforeAll(async () => {
+  buildTrainer();
+  directory = mkdtempSync(join(tmpdir(), "strata-trainer-logits-"));
+  llama = await getLlama({ build: "never", gpu: false, logLevel: LlamaLogLevel.error });
+});
+
+afterAll(async () => {
+  await llama?.dispose();
+  if (directory) rmSync(directory, { recursive: true, force: true });
+});
+
+async function referenceLogProbabilities(
+  modelPath: string,
+): Promise<{ tokens: number[]; logProbabilities: Float64Array; vocabularySize: number }> {
+  const model = await llama.loadModel({ modelPath });
+  try {
+    const tokens = [model.tokens.bos as number, ...(model.tokenize(text) as number[])];
+    const context = await model.createContext({ threads: 1, contextSize: 64 });
+    const outputs = await context
+      .getSequence()
+      .controlledEvaluate(
+        tokens.map((token) => [
+          token as never,
+          { generateNext: { probabilities: true, options: { temperature: 1, topK: 0, topP: 1, minP: 0 } } },
+        ]),
+      );
+    const rowLength = outputs[0]?.next?.probabilities?.size ?? 0;
+    const logProbabilities = new Float64Array(tokens.length * rowLength);
+    outputs.forEach((output, row) => {
+      const probabilities = output?.next?.probabilities;
+      if (!probabilities || probabilities.size !== rowLength)
+        throw new Error(`row ${row}: expected ${rowLength} probabilities`);
+      for (const [token, probability] of probabilities)
+        logProbabilities[row * rowLength + token] = Math.log(probability);
+    });
+    await context.dispose();
+    return { tokens, logProbabilities, vocabularySize: rowLength };
+  } finally {
+    await model.dispose();
+  }
+}
+
+describe("trainer forward logits vs node-llama-cpp", () => {
+  for (const [tensorType, tolerance] of [
+    ["F32", 1e-3],
+    ["F16", 1e-3],
+    ["Q8_0", 1e-2], // activations are quantized to Q8_0 for the dot products; llama.cpp also repacks Q8_0 and keeps K/V in F16
+  ] as const) {
+    it(`matches on a ${tensorType} model`, async () => {
+      const modelPath = join(directory, `tiny-${tensorType}.gguf`);
+      await makeTestModel(modelPath, { tensorType });
+      const reference = await referenceLogProbabilities(modelPath);
+      const logitsPath = join(directory, `logits-${tensorType}.f32`);
+      const result = await runTrainerCli(["logits", modelPath, logitsPath, ...reference.tokens.map(String)]);
+      expect(result.stderr).not.toContain("strata-trainer:");
+      expect(result.exitCode).toBe(0);
+      expect(JSON.parse(result.stdout)).toEqual({
+        n_tokens: reference.tokens.length,
+        n_vocab: reference.vocabularySize,
+      });
+      const bytes = readFileSync(logitsPath);
+      const mine = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+      const error = maxCenteredRelativeError(mine, reference.logProbabilities, reference.vocabularySize);
+      console.log(
+        `${tensorType}: max relative logit error ${error.toExponential(2)} over ${reference.tokens.length} tokens`,
+      );
+      expect(error).toBeLessThan(tolerance);
+    });
+  }
+
+  it("refuses full fine-tuning of a quantized base before training, naming the tensor", async () => {
+    const modelPath = join(directory, "tiny-Q8_0.gguf");
+    const result = await runTrainerCli(["train", modelPath, "--mode", "full", "--tokens", "1,2,3"]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/full fine-tuning needs an F32 model, but tensor '.*' is q8_0/);
+  });
+});
