@@ -69,11 +69,6 @@ export class RouteTable {
     return undefined;
   }
 
-  /** True when some operation answers this path with another method (for a helpful 405-style error). */
-  hasPath(rawPath: string): boolean {
-    const parts = rawPath.split("/").slice(1);
-    return this.routes.some((route) => matchSegments(route.segments, parts) !== undefined);
-  }
 }
 
 function matchSegments(

@@ -7,7 +7,6 @@ import {
   type ConverseCommandInput,
   ConverseStreamCommand,
   type ConverseStreamCommandInput,
-  type ConverseStreamOutput,
   CountTokensCommand,
   type CountTokensCommandInput,
   InvokeModelCommand,
