@@ -68,7 +68,6 @@ export class RouteTable {
     }
     return undefined;
   }
-
 }
 
 function matchSegments(
