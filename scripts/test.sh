@@ -5,9 +5,9 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the test suite needs (later: chromium for console tests, python3-torch and
-# libopenblas0-pthread for the trainer's reference comparisons).
-debian_packages=()
+# Debian packages the test suite needs: python3-torch, python3-numpy and libopenblas0-pthread for the
+# trainer's PyTorch reference comparisons (test/native/pytorch-reference.test.ts). Later: chromium.
+debian_packages=(python3-torch python3-numpy libopenblas0-pthread)
 
 log() { printf '\n== %s\n' "$*"; }
 

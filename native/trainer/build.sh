@@ -4,8 +4,20 @@
 # g++, git and the installed node_modules: nothing is downloaded, llama.cpp itself is not compiled.
 #
 #   native/trainer/build.sh            → native/trainer/build/strata-trainer-cli
+#   native/trainer/build.sh addon      → native/build/strata-trainer.node (the N-API addon, native/addon/;
+#                                         also needs node's headers and node_modules/node-addon-api)
+#   native/trainer/build.sh all        → both
 #   STRATA_LLAMA_BINS=<dir> build.sh   → link another prebuilt folder (e.g. node-llama-cpp's CUDA build)
 set -euo pipefail
+
+target="${1:-cli}"
+case "$target" in
+  cli | addon | all) ;;
+  *)
+    echo "usage: native/trainer/build.sh [cli|addon|all]" >&2
+    exit 2
+    ;;
+esac
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -48,28 +60,83 @@ fi
 src="$build/llama.cpp-src"
 stamp="$build/llama.cpp-src.stamp"
 bundle_id="$release $(stat -c '%s %Y' "$bundle")"
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$bundle_id" ]; then
+# ggml/include for the core; include/llama.h for strata-quantize.cpp (libllama is opened at run time).
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$bundle_id" ] || [ ! -f "$src/include/llama.h" ]; then
   rm -rf "$src"
   git clone -q --no-checkout "$bundle" "$src" || die "git could not read $bundle"
-  git -C "$src" -c advice.detachedHead=false checkout -q HEAD -- ggml/include ||
-    die "the bundle $bundle has no ggml/include"
+  git -C "$src" -c advice.detachedHead=false checkout -q HEAD -- ggml/include include/llama.h ||
+    die "the bundle $bundle has no ggml/include or include/llama.h"
   echo "$bundle_id" >"$stamp"
 fi
 include="$src/ggml/include"
 [ -f "$include/ggml.h" ] || die "ggml.h missing from $include"
+[ -f "$src/include/llama.h" ] || die "llama.h missing from $src/include"
 
-sources=(strata_trainer.cpp trainer-model.cpp strata-trainer-cli.cpp)
-out="$build/strata-trainer-cli"
-newest_input="$(ls -t "${sources[@]/#/$here/}" "$here"/*.h "$here/build.sh" "$stamp" | head -n 1)"
-if [ -x "$out" ] && [ "$out" -nt "$newest_input" ] && [ "$(cat "$build/bins" 2>/dev/null)" = "$bins" ]; then
-  exit 0
-fi
-g++ -O2 -std=c++17 -fPIC -Wall -Wextra -Wno-unused-parameter \
-  -I"$include" -I"$here" \
-  "${sources[@]/#/$here/}" \
-  -o "$out.tmp" \
-  "$ggml_lib" "$bins/libggml-base.so" -ldl \
-  -Wl,-rpath,"$bins" ||
-  die "compiling the trainer failed (see the compiler output above)"
-mv "$out.tmp" "$out"
-echo "$bins" >"$build/bins"
+# The core is every .cpp here but the CLI's; the CLI and the addon each link it in.
+shopt -s nullglob
+core=()
+for file in "$here"/*.cpp; do
+  [ "$(basename "$file")" = strata-trainer-cli.cpp ] || core+=("$file")
+done
+flags=(-O2 -std=c++17 -fPIC -Wall -Wextra -Wno-unused-parameter -I"$include" -I"$src/include" -I"$here")
+libs=("$ggml_lib" "$bins/libggml-base.so" -ldl -Wl,-rpath,"$bins")
+
+# up_to_date OUT BINS_FILE INPUT...: OUT exists, is newer than every input and was linked against $bins.
+up_to_date() {
+  local out="$1" bins_file="$2"
+  shift 2
+  local newest
+  newest="$(ls -t "$@" "$here"/*.h "$here/build.sh" "$stamp" | head -n 1)"
+  [ -f "$out" ] && [ "$out" -nt "$newest" ] && [ "$(cat "$bins_file" 2>/dev/null)" = "$bins" ]
+}
+
+build_cli() {
+  local out="$build/strata-trainer-cli"
+  up_to_date "$out" "$build/bins" "${core[@]}" "$here/strata-trainer-cli.cpp" && return 0
+  g++ "${flags[@]}" "${core[@]}" "$here/strata-trainer-cli.cpp" -o "$out.tmp" "${libs[@]}" ||
+    die "compiling the trainer CLI failed (see the compiler output above)"
+  mv "$out.tmp" "$out"
+  echo "$bins" >"$build/bins"
+}
+
+build_addon() {
+  local addon="$root/native/addon" out_dir="$root/native/build"
+  local out="$out_dir/strata-trainer.node"
+  command -v node >/dev/null || die "node is not on PATH (the addon is built against its N-API headers)"
+  local napi="$root/node_modules/node-addon-api"
+  [ -f "$napi/napi.h" ] || die "missing $napi/napi.h (the node-addon-api package); run npm install"
+  # N-API's C headers: node's own include folder, else the node-api-headers package, else node-gyp's cache.
+  local node_include="" candidate
+  for candidate in \
+    "$(node -p 'require("path").resolve(process.execPath, "../../include/node")')" \
+    "$root/node_modules/node-api-headers/include" \
+    "${HOME:-/nonexistent}/.cache/node-gyp/$(node -p process.versions.node)/include/node"; do
+    if [ -f "$candidate/node_api.h" ]; then
+      node_include="$candidate"
+      break
+    fi
+  done
+  [ -n "$node_include" ] ||
+    die "no node_api.h: looked in node's include/node folder, node_modules/node-api-headers/include and ~/.cache/node-gyp (install node's headers, e.g. the official Node.js tarball, or npm install node-api-headers)"
+  local sources=("$addon"/*.cpp)
+  [ "${#sources[@]}" -gt 0 ] || die "no addon sources (*.cpp) in $addon"
+  mkdir -p "$out_dir"
+  up_to_date "$out" "$out_dir/bins" "${core[@]}" "${sources[@]}" "$addon"/*.h && return 0
+  g++ "${flags[@]}" -shared -fvisibility=hidden \
+    -DNAPI_VERSION=8 -DNODE_ADDON_API_DISABLE_DEPRECATED \
+    -DNODE_ADDON_API_CPP_EXCEPTIONS -DNODE_ADDON_API_CPP_EXCEPTIONS_ALL \
+    -I"$napi" -I"$node_include" \
+    "${core[@]}" "${sources[@]}" -o "$out.tmp" "${libs[@]}" ||
+    die "compiling the trainer addon failed (see the compiler output above)"
+  mv "$out.tmp" "$out"
+  echo "$bins" >"$out_dir/bins"
+}
+
+case "$target" in
+  cli) build_cli ;;
+  addon) build_addon ;;
+  all)
+    build_cli
+    build_addon
+    ;;
+esac

@@ -6,12 +6,19 @@
 //       one JSON line per step: {"step":…,"loss":…,"grad_norm":…,"n_trained":…}
 //   strata-trainer-cli gradcheck <model.gguf> --tokens 1,2,3,… [options]
 //       analytic gradient vs central finite differences on the largest entries of every parameter
+//   strata-trainer-cli quantize <in.gguf> <out.gguf> q8_0|q4_k_m|… [--threads T]
+//       llama.cpp's quantizer (llama_model_quantize from the prebuilt libllama); prints {"bytes_in":…,"bytes_out":…}
 //
 // Options: --mode lora|full  --rank R  --alpha A  --targets q,k,v,o,gate,up,down  --lr X  --steps N
 //          --mask-from K (train only on predictions of positions ≥ K)  --docs 0,0,1,1 (packing)
 //          --accumulate M (split the sequence into M micro-batches per step)  --clip C (0 = off)
 //          --weight-decay W  --threads T  --seed S  --dump DIR (write every parameter as DIR/<name>.f32)
+//          --dump-initial DIR (train: the same dump before the first step, e.g. LoRA A as initialised)
+//          --adam-eps E (AdamW's ε; default the core's)
 //          --samples N --eps E --loss-change D (gradcheck)  --warmup-steps N (gradcheck after N steps, so LoRA B ≠ 0)
+//   after train's steps: --save-adapter A.gguf (LoRA, llama.cpp's adapter format)  --save-merged M.gguf
+//          --merged-type f32|f16 (default f32)  --logits-out L.f32 --logits-tokens 1,2,3 (forward logits of the
+//          trained weights, as the logits command writes them)
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -20,6 +27,7 @@
 #include <map>
 #include <numeric>
 #include <string>
+#include <sys/stat.h>
 #include <vector>
 
 #include "strata_trainer.h"
@@ -91,6 +99,7 @@ strata_trainer *open_trainer(const std::string &path, const Options &o, int max_
     c.lora_targets = parse_targets(o.get("targets", "all"));
     c.max_grad_norm = (float)std::atof(o.get("clip", "0").c_str());
     c.weight_decay = (float)std::atof(o.get("weight-decay", "0").c_str());
+    if (o.flags.count("adam-eps")) c.adam_epsilon = (float)std::atof(o.get("adam-eps", "").c_str());
     c.n_threads = std::atoi(o.get("threads", "1").c_str());
     c.seed = std::strtoull(o.get("seed", "42").c_str(), nullptr, 10);
     c.max_tokens = std::max(max_tokens, 1);
@@ -217,9 +226,60 @@ int command_train(int argc, char **argv) {
     }
     Sequence s = make_sequence(o);
     strata_trainer *t = open_trainer(o.positional[0], o, (int)s.inputs.size());
+    if (o.flags.count("dump-initial")) dump_parameters(t, o.get("dump-initial", "."));
     run_steps(t, s, o, std::atoi(o.get("steps", "1").c_str()), true);
     if (o.flags.count("dump")) dump_parameters(t, o.get("dump", "."));
+    char error[1024];
+    int status = STRATA_TRAINER_OK;
+    if (o.flags.count("save-adapter") &&
+        (status = strata_trainer_save_lora_adapter(t, o.get("save-adapter", "").c_str(), error, sizeof error)))
+        fail(status, error);
+    if (o.flags.count("save-merged")) {
+        const std::string type = o.get("merged-type", "f32");
+        if (type != "f32" && type != "f16") {
+            std::fprintf(stderr, "--merged-type must be f32 or f16\n");
+            return 2;
+        }
+        const int output = type == "f16" ? STRATA_TRAINER_MERGED_F16 : STRATA_TRAINER_MERGED_F32;
+        if ((status = strata_trainer_save_merged(t, o.get("save-merged", "").c_str(), output, error, sizeof error)))
+            fail(status, error);
+    }
+    if (o.flags.count("logits-out")) {
+        const std::vector<int32_t> tokens = parse_ints(o.get("logits-tokens", ""));
+        if (tokens.empty() || (int)tokens.size() > (int)s.inputs.size()) {
+            std::fprintf(stderr, "--logits-tokens needs 1 to %zu ids (at most the training sequence's length)\n", s.inputs.size());
+            return 2;
+        }
+        std::vector<float> logits((size_t)strata_trainer_n_vocab(t) * tokens.size());
+        if ((status = strata_trainer_forward_logits(t, tokens.data(), (int)tokens.size(), logits.data(), error, sizeof error)))
+            fail(status, error);
+        FILE *f = std::fopen(o.get("logits-out", "").c_str(), "wb");
+        if (!f || std::fwrite(logits.data(), sizeof(float), logits.size(), f) != logits.size()) {
+            std::fprintf(stderr, "cannot write %s\n", o.get("logits-out", "").c_str());
+            return 1;
+        }
+        std::fclose(f);
+    }
     strata_trainer_free(t);
+    return 0;
+}
+
+long long file_size(const std::string &path) {
+    struct stat st {};
+    return stat(path.c_str(), &st) == 0 ? (long long)st.st_size : -1;
+}
+
+int command_quantize(int argc, char **argv) {
+    Options o = parse(argc, argv, 2);
+    if (o.positional.size() != 3) {
+        std::fprintf(stderr, "usage: strata-trainer-cli quantize <in.gguf> <out.gguf> q8_0|q4_k_m|… [--threads T]\n");
+        return 2;
+    }
+    char error[1024];
+    const int status = strata_trainer_quantize(o.positional[0].c_str(), o.positional[1].c_str(), o.positional[2].c_str(),
+                                               std::atoi(o.get("threads", "1").c_str()), nullptr, error, sizeof error);
+    if (status != STRATA_TRAINER_OK) fail(status, error);
+    std::printf("{\"bytes_in\":%lld,\"bytes_out\":%lld}\n", file_size(o.positional[0]), file_size(o.positional[1]));
     return 0;
 }
 
@@ -318,6 +378,7 @@ int main(int argc, char **argv) {
     if (command == "logits") return command_logits(argc, argv);
     if (command == "train") return command_train(argc, argv);
     if (command == "gradcheck") return command_gradcheck(argc, argv);
-    std::fprintf(stderr, "usage: strata-trainer-cli logits|train|gradcheck <model.gguf> …\n");
+    if (command == "quantize") return command_quantize(argc, argv);
+    std::fprintf(stderr, "usage: strata-trainer-cli logits|train|gradcheck|quantize <model.gguf> …\n");
     return 2;
 }

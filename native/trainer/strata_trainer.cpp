@@ -4,9 +4,11 @@
 
 #include <dlfcn.h>
 
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -382,6 +384,160 @@ void validate_config(const strata_trainer_config &c) {
     if (c.max_tokens <= 0) bad("max_tokens must be positive");
 }
 
+
+// ---- export --------------------------------------------------------------------------------------
+
+struct GgufOut {
+    gguf_context *ctx = gguf_init_empty();
+    ~GgufOut() { gguf_free(ctx); }
+};
+
+// Written next to the target and renamed onto it once complete, so a failure leaves no partial file.
+struct TempFile {
+    std::string path, temp;
+    FILE *file = nullptr;
+    explicit TempFile(const char *target) : path(target), temp(std::string(target) + ".tmp") {}
+    FILE *open() {
+        file = std::fopen(temp.c_str(), "wb");
+        if (!file) throw TrainerError(STRATA_TRAINER_IO_ERROR, "cannot write " + temp + ": " + std::strerror(errno));
+        return file;
+    }
+    void write(const void *data, size_t size) {
+        if (size && std::fwrite(data, 1, size, file) != size)
+            throw TrainerError(STRATA_TRAINER_IO_ERROR, "writing " + temp + " failed: " + std::strerror(errno) + " (disk full?)");
+    }
+    void commit() {
+        if (file) {
+            const bool ok = std::fflush(file) == 0;
+            std::fclose(file);
+            file = nullptr;
+            if (!ok) throw TrainerError(STRATA_TRAINER_IO_ERROR, "writing " + temp + " failed (disk full?)");
+        }
+        if (std::rename(temp.c_str(), path.c_str()) != 0)
+            throw TrainerError(STRATA_TRAINER_IO_ERROR, "cannot rename " + temp + " to " + path + ": " + std::strerror(errno));
+        temp.clear();
+    }
+    ~TempFile() {
+        if (file) std::fclose(file);
+        if (!temp.empty()) std::remove(temp.c_str());
+    }
+};
+
+void require_path(const char *path) {
+    if (!path || !*path) throw TrainerError(STRATA_TRAINER_INVALID_ARGUMENT, "an output path is required");
+}
+
+std::string base_string(const strata_trainer &t, const char *key) {
+    const int64_t id = gguf_find_key(t.model.gguf, key);
+    return id >= 0 && gguf_get_kv_type(t.model.gguf, id) == GGUF_TYPE_STRING ? gguf_get_val_str(t.model.gguf, id) : "";
+}
+
+// (alpha / r) · B·A as an [n_in, n_out] F32 matrix: ΔW[o][i] = Σ_k B[o][k]·A[k][i].
+std::vector<float> lora_delta(strata_trainer &t, const LoraPair &pair) {
+    GraphContext g(16);
+    ggml_tensor *a_t = ggml_cont(g.ctx, ggml_transpose(g.ctx, pair.a)); // [r, n_in]
+    ggml_tensor *delta = ggml_scale(g.ctx, ggml_mul_mat(g.ctx, a_t, pair.b), t.lora_scale);
+    ggml_set_output(delta);
+    ggml_cgraph *graph = ggml_new_graph_custom(g.ctx, 16, false);
+    ggml_build_forward_expand(graph, delta);
+    allocate(t, graph);
+    run(t, graph);
+    std::vector<float> values(ggml_nelements(delta));
+    ggml_backend_tensor_get(delta, values.data(), 0, ggml_nbytes(delta));
+    return values;
+}
+
+bool converts_to_float(ggml_type type) { return type == GGML_TYPE_F32 || ggml_get_type_traits(type)->to_float != nullptr; }
+
+// The bytes one tensor of the merged model: the base weight (dequantized when it changes type), plus the
+// LoRA delta when it has one, in the output type.
+std::vector<uint8_t> merged_tensor_bytes(strata_trainer &t, ggml_tensor *w, const LoraPair *pair, ggml_type type) {
+    std::vector<uint8_t> raw(ggml_nbytes(w));
+    ggml_backend_tensor_get(w, raw.data(), 0, raw.size());
+    if (w->type == type && !pair) return raw;
+    const int64_t n = ggml_nelements(w);
+    std::vector<float> values(n);
+    if (w->type == GGML_TYPE_F32) std::memcpy(values.data(), raw.data(), raw.size());
+    else ggml_get_type_traits(w->type)->to_float(raw.data(), values.data(), n);
+    if (pair) {
+        const std::vector<float> delta = lora_delta(t, *pair);
+        for (int64_t i = 0; i < n; i++) values[i] += delta[i];
+    }
+    std::vector<uint8_t> out(ggml_row_size(type, n));
+    if (type == GGML_TYPE_F32) std::memcpy(out.data(), values.data(), out.size());
+    else ggml_fp32_to_fp16_row(values.data(), reinterpret_cast<ggml_fp16_t *>(out.data()), n);
+    return out;
+}
+
+void save_lora_adapter(strata_trainer &t, const char *path) {
+    require_path(path);
+    if (t.config.mode != STRATA_TRAINER_MODE_LORA)
+        throw TrainerError(STRATA_TRAINER_INVALID_ARGUMENT, "the trainer runs in full mode and has no adapter; save the merged model instead");
+    GgufOut out;
+    gguf_set_val_str(out.ctx, "general.architecture", t.model.hparams.architecture.c_str());
+    gguf_set_val_str(out.ctx, "general.type", "adapter");
+    const std::string base_name = base_string(t, "general.name");
+    if (!base_name.empty()) gguf_set_val_str(out.ctx, "general.name", (base_name + " LoRA").c_str());
+    gguf_set_val_str(out.ctx, "adapter.type", "lora");
+    gguf_set_val_f32(out.ctx, "adapter.lora.alpha", t.config.lora_alpha);
+    for (const auto &layer : t.lora)
+        for (const LoraPair &pair : layer)
+            if (pair.a) {
+                gguf_add_tensor(out.ctx, pair.a); // data is read from the backend buffer when written
+                gguf_add_tensor(out.ctx, pair.b);
+            }
+    TempFile file(path);
+    file.open();
+    if (!gguf_write_to_file_ptr(out.ctx, file.file, false))
+        throw TrainerError(STRATA_TRAINER_IO_ERROR, "writing " + file.temp + " failed (disk full?)");
+    file.commit();
+}
+
+// Streams tensor by tensor: only one tensor (and its delta) is in host memory at a time.
+void save_merged(strata_trainer &t, const char *path, int output_type) {
+    require_path(path);
+    if (output_type != STRATA_TRAINER_MERGED_F32 && output_type != STRATA_TRAINER_MERGED_F16)
+        throw TrainerError(STRATA_TRAINER_INVALID_ARGUMENT, "output_type must be STRATA_TRAINER_MERGED_F32 (0) or _F16 (1)");
+    const ggml_type matrix_type = output_type == STRATA_TRAINER_MERGED_F16 ? GGML_TYPE_F16 : GGML_TYPE_F32;
+    std::map<const ggml_tensor *, const LoraPair *> pairs;
+    for (size_t il = 0; il < t.lora.size(); il++)
+        for (int target = 0; target < kTargetCount; target++)
+            if (t.lora[il][target].a) pairs[target_weight(t.model.layers[il], target)] = &t.lora[il][target];
+
+    GgufOut out;
+    gguf_set_kv(out.ctx, t.model.gguf); // architecture, hyperparameters, tokenizer, chat template, ...
+    gguf_remove_key(out.ctx, "general.alignment"); // the writer uses the default alignment
+    gguf_set_val_u32(out.ctx, "general.file_type", output_type == STRATA_TRAINER_MERGED_F16 ? 1u : 0u); // LLAMA_FTYPE_ALL_F32 / MOSTLY_F16
+    const int64_t n_tensors = gguf_get_n_tensors(t.model.gguf);
+    std::vector<ggml_tensor *> tensors;
+    std::vector<ggml_type> types;
+    for (int64_t i = 0; i < n_tensors; i++) {
+        ggml_tensor *w = ggml_get_tensor(t.model.ctx, gguf_get_tensor_name(t.model.gguf, i));
+        ggml_type type = w->type;
+        if (converts_to_float(w->type)) type = ggml_n_dims(w) >= 2 ? matrix_type : GGML_TYPE_F32;
+        gguf_add_tensor(out.ctx, w);
+        if (type != w->type) gguf_set_tensor_type(out.ctx, w->name, type);
+        tensors.push_back(w);
+        types.push_back(type);
+    }
+    std::vector<uint8_t> meta(gguf_get_meta_size(out.ctx));
+    gguf_get_meta_data(out.ctx, meta.data());
+    TempFile file(path);
+    file.open();
+    file.write(meta.data(), meta.size());
+    const size_t alignment = gguf_get_alignment(out.ctx);
+    const std::vector<uint8_t> padding(alignment, 0);
+    for (size_t i = 0; i < tensors.size(); i++) {
+        auto found = pairs.find(tensors[i]);
+        const std::vector<uint8_t> bytes = merged_tensor_bytes(t, tensors[i], found == pairs.end() ? nullptr : found->second, types[i]);
+        if (bytes.size() != gguf_get_tensor_size(out.ctx, (int64_t)i))
+            throw TrainerError(STRATA_TRAINER_INTERNAL_ERROR, std::string("size mismatch writing tensor '") + tensors[i]->name + "'");
+        file.write(bytes.data(), bytes.size());
+        file.write(padding.data(), (alignment - bytes.size() % alignment) % alignment);
+    }
+    file.commit();
+}
+
 } // namespace
 
 extern "C" {
@@ -605,5 +761,19 @@ int strata_trainer_gradient_read(strata_trainer *t, int index, float *values) {
 }
 
 void strata_trainer_free(strata_trainer *t) { delete t; }
+
+int strata_trainer_save_lora_adapter(strata_trainer *t, const char *path, char *error, size_t error_size) {
+    return guarded(error, error_size, [&] {
+        if (!t) throw TrainerError(STRATA_TRAINER_INVALID_ARGUMENT, "trainer is required");
+        save_lora_adapter(*t, path);
+    });
+}
+
+int strata_trainer_save_merged(strata_trainer *t, const char *path, int output_type, char *error, size_t error_size) {
+    return guarded(error, error_size, [&] {
+        if (!t) throw TrainerError(STRATA_TRAINER_INVALID_ARGUMENT, "trainer is required");
+        save_merged(*t, path, output_type);
+    });
+}
 
 } // extern "C"

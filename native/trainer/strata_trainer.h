@@ -121,6 +121,36 @@ int strata_trainer_gradient_read(strata_trainer *trainer, int index, float *valu
 /* Idempotent: NULL is fine. */
 void strata_trainer_free(strata_trainer *trainer);
 
+/* ---- export (added with issue 5, item 4) ----------------------------------------------------------
+ * Files are written to "<path>.tmp" and renamed onto path when complete: a failed write leaves no partial
+ * file behind. */
+
+/* The LoRA A/B trained so far, in llama.cpp's adapter GGUF format (general.type = "adapter",
+ * adapter.type = "lora", adapter.lora.alpha; tensors "<weight>.lora_a" [n_in, r] and "<weight>.lora_b"
+ * [r, n_out], F32). llama.cpp / node-llama-cpp apply it as W·x + scale·(alpha/r)·B·(A·x): at scale 1 it
+ * reproduces the trainer's forward. LoRA mode only. */
+int strata_trainer_save_lora_adapter(strata_trainer *trainer, const char *path, char *error, size_t error_size);
+
+/* Output types of strata_trainer_save_merged: every matrix is written in this type, vectors (norms,
+ * biases) stay F32. */
+enum {
+    STRATA_TRAINER_MERGED_F32 = 0,
+    STRATA_TRAINER_MERGED_F16 = 1,
+};
+
+/* A complete model GGUF: every key of the base (tokenizer included; general.file_type updated) and every
+ * tensor, with W + (alpha/r)·B·A folded into each LoRA target (quantized bases are dequantized first). In
+ * full mode it is the trained weights. output_type: STRATA_TRAINER_MERGED_*. */
+int strata_trainer_save_merged(strata_trainer *trainer, const char *path, int output_type, char *error,
+                               size_t error_size);
+
+/* llama.cpp's own quantizer (llama_model_quantize of the prebuilt libllama, loaded at run time from
+ * library_dir; NULL = the folder of libggml-base.so). type, case-insensitive: f32, f16, bf16, q8_0, q4_0,
+ * q4_1, q5_0, q5_1, q2_k, q3_k_s, q3_k_m, q3_k_l, q4_k_s, q4_k_m, q5_k_s, q5_k_m, q6_k. n_threads <= 0: all
+ * cores. No trainer handle needed. Implemented in strata-quantize.cpp (needs llama.h at compile time). */
+int strata_trainer_quantize(const char *input_path, const char *output_path, const char *type, int n_threads,
+                            const char *library_dir, char *error, size_t error_size);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,7 +1,9 @@
 // Builds the native trainer (native/trainer/build.sh, a no-op when up to date) and runs its standalone CLI.
 import { execFile, execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import type { Llama, Token } from "node-llama-cpp";
 
 const root = join(import.meta.dirname, "..", "..");
 const trainerCli = join(root, "native", "trainer", "build", "strata-trainer-cli");
@@ -49,4 +51,80 @@ export function maxCenteredRelativeError(
     worst = Math.max(worst, maxDifference / maxMagnitude);
   }
   return worst;
+}
+
+export function readFloat32File(path: string): Float32Array {
+  const bytes = readFileSync(path);
+  return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+}
+
+/** A LoRA adapter file for `model.createContext({ lora })`, applied at `scale`. */
+export interface AdapterOption {
+  filePath: string;
+  scale: number;
+}
+
+function contextOptions(adapter: AdapterOption | undefined) {
+  return {
+    threads: 1,
+    contextSize: 64,
+    ...(adapter ? { lora: { adapters: [{ filePath: adapter.filePath, scale: adapter.scale }] } } : {}),
+  };
+}
+
+/** node-llama-cpp's log-probabilities after each of `tokens` (row-major, one row of n_vocab per token). */
+export async function nodeLlamaLogProbabilities(
+  llama: Llama,
+  modelPath: string,
+  tokens: number[],
+  adapter?: AdapterOption,
+): Promise<{ logProbabilities: Float64Array; vocabularySize: number }> {
+  const model = await llama.loadModel({ modelPath });
+  try {
+    const context = await model.createContext(contextOptions(adapter));
+    const outputs = await context
+      .getSequence()
+      .controlledEvaluate(
+        tokens.map((token) => [
+          token as Token,
+          { generateNext: { probabilities: true, options: { temperature: 1, topK: 0, topP: 1, minP: 0 } } },
+        ]),
+      );
+    const rowLength = outputs[0]?.next?.probabilities?.size ?? 0;
+    const logProbabilities = new Float64Array(tokens.length * rowLength);
+    outputs.forEach((output, row) => {
+      const probabilities = output?.next?.probabilities;
+      if (!probabilities || probabilities.size !== rowLength)
+        throw new Error(`row ${row}: expected ${rowLength} probabilities`);
+      for (const [token, probability] of probabilities)
+        logProbabilities[row * rowLength + token] = Math.log(probability);
+    });
+    await context.dispose();
+    return { logProbabilities, vocabularySize: rowLength };
+  } finally {
+    await model.dispose();
+  }
+}
+
+/** Greedy (temperature 0) continuation of `prompt` in node-llama-cpp. */
+export async function nodeLlamaGreedyTokens(
+  llama: Llama,
+  modelPath: string,
+  prompt: number[],
+  count: number,
+  adapter?: AdapterOption,
+): Promise<number[]> {
+  const model = await llama.loadModel({ modelPath });
+  try {
+    const context = await model.createContext(contextOptions(adapter));
+    const generated: number[] = [];
+    for await (const token of context.getSequence().evaluate(prompt as Token[], { temperature: 0 })) {
+      generated.push(token);
+      if (generated.length >= count) break;
+    }
+    await context.dispose();
+    return generated;
+  } finally {
+    await model.dispose();
+  }
 }

@@ -150,9 +150,17 @@ export class LlamaCppEngine implements InferenceEngine {
     const stopSignal = AbortSignal.any([request.signal, stopper.signal]);
     let pending: Promise<unknown> | undefined;
     try {
-      yield* this.generateWithSignal(loaded, sequence, request, inputTokens, started, stopSignal, (running) => {
-        pending = running;
-      });
+      yield* this.generateWithSignal(
+        loaded,
+        sequence,
+        request,
+        inputTokens,
+        started,
+        stopSignal,
+        (running) => {
+          pending = running;
+        },
+      );
     } finally {
       stopper.abort();
       await pending?.catch(() => undefined);
