@@ -12,6 +12,14 @@ import type {
 
 export type ResponseBody = Uint8Array | string | AsyncIterable<unknown>;
 
+/**
+ * Headers a real service sends that its model does not describe (InvokeModel's
+ * X-Amzn-Bedrock-Input-Token-Count, …): an operation attaches them to its output under this key.
+ */
+export const unmodelledHeaders = Symbol("unmodelledHeaders");
+
+export type WithUnmodelledHeaders<Output> = Output & { [unmodelledHeaders]?: Record<string, string> };
+
 export interface EncodedResponse {
   status: number;
   headers: Record<string, string>;
@@ -26,6 +34,8 @@ export function encodeResponse(
   output: Record<string, unknown> | undefined,
 ): EncodedResponse {
   const headers: Record<string, string> = {};
+  const extra = (output as WithUnmodelledHeaders<Record<string, unknown>> | undefined)?.[unmodelledHeaders];
+  for (const [name, value] of Object.entries(extra ?? {})) headers[name.toLowerCase()] = value;
   if (!operation.output) return { status: operation.successCode, headers, body: "" };
   const shape = shapeOf(model, operation.output) as StructureShape;
   const value = output ?? {};

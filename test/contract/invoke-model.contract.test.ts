@@ -261,3 +261,38 @@ describe("CountTokens", () => {
     expect(counted.inputTokens).toBe((invoked.usage as Record<string, number>).inputTokens);
   });
 });
+
+describe("InvokeModel response headers", () => {
+  it("carries Bedrock's token-count and latency headers, which callers read with middleware", async () => {
+    const client = new BedrockRuntimeClient({
+      endpoint: strata.apiUrl,
+      region: "us-east-1",
+      credentials: strata.credentials,
+      maxAttempts: 1,
+    });
+    let headers: Record<string, string> = {};
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        const result = await next(args);
+        headers = (result.response as { headers: Record<string, string> }).headers;
+        return result;
+      },
+      { step: "deserialize", name: "captureHeaders" },
+    );
+    const response = await client.send(
+      new InvokeModelCommand({
+        modelId,
+        body: new TextEncoder().encode(JSON.stringify(bodies.llama)),
+        contentType: "application/json",
+      }),
+    );
+    const answer = JSON.parse(new TextDecoder().decode(response.body)) as {
+      prompt_token_count: number;
+      generation_token_count: number;
+    };
+    expect(headers["x-amzn-bedrock-input-token-count"]).toBe(String(answer.prompt_token_count));
+    expect(headers["x-amzn-bedrock-output-token-count"]).toBe(String(answer.generation_token_count));
+    expect(Number(headers["x-amzn-bedrock-invocation-latency"])).toBeGreaterThanOrEqual(0);
+    client.destroy();
+  });
+});

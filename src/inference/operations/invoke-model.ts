@@ -1,5 +1,6 @@
 // InvokeModel: a model-native JSON body in, that family's JSON response out, generated whole by the engine.
 import { type OperationHandler, operation } from "../../protocol/dispatcher.js";
+import { unmodelledHeaders, type WithUnmodelledHeaders } from "../../protocol/encode-response.js";
 import type {
   InvokeModelRequest,
   InvokeModelResponse,
@@ -47,10 +48,17 @@ export function invokeModel(runtime: RuntimeServices): OperationHandler {
         requestId: context.requestId,
       });
       usage.succeeded(generation.end.usage, generation.end.timeToFirstTokenMs);
-      return {
+      const response: WithUnmodelledHeaders<InvokeModelResponse> = {
         body: new TextEncoder().encode(JSON.stringify(responseBody)),
         contentType: "application/json",
+        // What real Bedrock adds to InvokeModel responses (callers read them with middleware).
+        [unmodelledHeaders]: {
+          "X-Amzn-Bedrock-Input-Token-Count": String(generation.end.usage.inputTokens),
+          "X-Amzn-Bedrock-Output-Token-Count": String(generation.end.usage.outputTokens),
+          "X-Amzn-Bedrock-Invocation-Latency": String(usage.elapsedMs()),
+        },
       };
+      return response;
     } catch (error) {
       const answered = awsErrorFromEngineError(error, target.entry.model.modelId);
       usage.failed(answered);
