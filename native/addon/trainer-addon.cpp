@@ -7,7 +7,10 @@
 //   trainer.forwardLogits(tokens) → Promise<Float32Array>       n_tokens × vocabularySize, row-major
 //   trainer.loss(batch) → Promise<number>                        mean cross-entropy, nothing updated
 //   trainer.step(batches, {learningRate, onProgress?}) → Promise<{loss, gradientNorm, trainedTokens, step}>
+//   trainer.saveLoraAdapter(path) → Promise<undefined>           llama.cpp adapter GGUF (LoRA mode)
+//   trainer.saveMerged(path, {type?: "f32"|"f16"}) → Promise<undefined>   base + adapter folded in
 //   trainer.dispose()                                            idempotent; frees the native trainer
+//   quantize(inputPath, outputPath, type, {threads?, libraryDir?}) → Promise<undefined>   llama.cpp's quantizer
 //
 // The core is not thread-safe, so a trainer runs one call at a time: a call while another is in flight
 // rejects (code STRATA_TRAINER_BUSY). dispose() during a call frees the trainer once that call settles.
@@ -231,6 +234,10 @@ class Trainer : public Napi::ObjectWrap<Trainer> {
                            {InstanceMethod<&Trainer::ForwardLogits>("forwardLogits"),
                             InstanceMethod<&Trainer::Loss>("loss"), InstanceMethod<&Trainer::Step>("step"),
                             InstanceMethod<&Trainer::Dispose>("dispose"),
+                            InstanceMethod<&Trainer::SaveCheckpoint>("saveCheckpoint"),
+                            InstanceMethod<&Trainer::LoadCheckpoint>("loadCheckpoint"),
+                            InstanceMethod<&Trainer::SaveLoraAdapter>("saveLoraAdapter"),
+                            InstanceMethod<&Trainer::SaveMerged>("saveMerged"),
                             InstanceAccessor<&Trainer::Disposed>("disposed"),
                             InstanceAccessor<&Trainer::VocabularySize>("vocabularySize"),
                             InstanceAccessor<&Trainer::TrainableParameters>("trainableParameters"),
@@ -289,6 +296,11 @@ class Trainer : public Napi::ObjectWrap<Trainer> {
     Napi::Value ForwardLogits(const Napi::CallbackInfo &info);
     Napi::Value Loss(const Napi::CallbackInfo &info);
     Napi::Value Step(const Napi::CallbackInfo &info);
+    Napi::Value SaveCheckpoint(const Napi::CallbackInfo &info);
+    Napi::Value LoadCheckpoint(const Napi::CallbackInfo &info);
+    Napi::Value CheckpointCall(const Napi::CallbackInfo &info, const char *method, bool save);
+    Napi::Value SaveLoraAdapter(const Napi::CallbackInfo &info);
+    Napi::Value SaveMerged(const Napi::CallbackInfo &info);
 
     Napi::Value Dispose(const Napi::CallbackInfo &info) {
         if (!disposed_) {
@@ -580,6 +592,195 @@ Napi::Value Trainer::Step(const Napi::CallbackInfo &info) {
     return promise;
 }
 
+// ---- export: saveLoraAdapter, saveMerged (issue 5) ----------------------------------------------------
+
+// Writes a file through the core (<path>.tmp, then renamed); resolves to undefined.
+class SaveWorker : public TrainerCall<Napi::AsyncWorker> {
+  public:
+    // output_type < 0: the LoRA adapter; else strata_trainer_save_merged with that STRATA_TRAINER_MERGED_*.
+    SaveWorker(Napi::Env env, Napi::Object self, std::string path, int output_type)
+        : TrainerCall(env, output_type < 0 ? "strata:saveLoraAdapter" : "strata:saveMerged", self), path_(std::move(path)),
+          output_type_(output_type) {}
+
+    void Execute() override {
+        Guard([&] {
+            strata_trainer *t = trainer_->handle();
+            Core([&](char *error, size_t size) {
+                return output_type_ < 0 ? strata_trainer_save_lora_adapter(t, path_.c_str(), error, size)
+                                        : strata_trainer_save_merged(t, path_.c_str(), output_type_, error, size);
+            });
+        });
+    }
+
+    Napi::Value Result(Napi::Env env) override { return env.Undefined(); }
+
+  private:
+    std::string path_;
+    int output_type_;
+};
+
+Napi::Value Trainer::SaveLoraAdapter(const Napi::CallbackInfo &info) {
+    Napi::Env env = info.Env();
+    std::string path;
+    try {
+        path = ReadString(env, info[0], "path");
+        if (path.empty()) TypeFail(env, "path must not be empty");
+    } catch (const Napi::Error &e) {
+        return Rejected(env, e.Value());
+    }
+    Napi::Value rejection;
+    if (!Begin(env, "saveLoraAdapter", &rejection)) return rejection;
+    auto *worker = new SaveWorker(env, info.This().As<Napi::Object>(), std::move(path), -1);
+    Napi::Promise promise = worker->Promise();
+    worker->Queue();
+    return promise;
+}
+
+Napi::Value Trainer::SaveMerged(const Napi::CallbackInfo &info) {
+    Napi::Env env = info.Env();
+    std::string path;
+    int output_type = STRATA_TRAINER_MERGED_F32;
+    try {
+        path = ReadString(env, info[0], "path");
+        if (path.empty()) TypeFail(env, "path must not be empty");
+        if (!info[1].IsUndefined()) {
+            if (!info[1].IsObject() || info[1].IsArray()) TypeFail(env, "saveMerged(path, options?): options must be an object {type?}");
+            Napi::Object options = info[1].As<Napi::Object>();
+            RejectUnknownKeys(env, options, "saveMerged option", {"type"});
+            if (Present(options, "type")) {
+                const std::string type = ReadString(env, options.Get("type"), "options.type");
+                if (type == "f32") output_type = STRATA_TRAINER_MERGED_F32;
+                else if (type == "f16") output_type = STRATA_TRAINER_MERGED_F16;
+                else TypeFail(env, "options.type must be \"f32\" or \"f16\", not \"" + type + "\"");
+            }
+        }
+    } catch (const Napi::Error &e) {
+        return Rejected(env, e.Value());
+    }
+    Napi::Value rejection;
+    if (!Begin(env, "saveMerged", &rejection)) return rejection;
+    auto *worker = new SaveWorker(env, info.This().As<Napi::Object>(), std::move(path), output_type);
+    Napi::Promise promise = worker->Promise();
+    worker->Queue();
+    return promise;
+}
+
+// ---- quantize (module level, no trainer) --------------------------------------------------------------
+
+// llama.cpp's quantizer on libuv's thread pool; resolves to undefined.
+class QuantizeWorker : public Napi::AsyncWorker {
+  public:
+    QuantizeWorker(Napi::Env env, std::string input, std::string output, std::string type, int threads, std::string library_dir)
+        : Napi::AsyncWorker(env, "strata:quantize"), deferred_(Napi::Promise::Deferred::New(env)), input_(std::move(input)),
+          output_(std::move(output)), type_(std::move(type)), threads_(threads), library_dir_(std::move(library_dir)) {}
+
+    Napi::Promise Promise() const { return deferred_.Promise(); }
+
+    void Execute() override {
+        try {
+            char error[kErrorSize] = {0};
+            const int status = strata_trainer_quantize(input_.c_str(), output_.c_str(), type_.c_str(), threads_,
+                                                       library_dir_.empty() ? nullptr : library_dir_.c_str(), error, sizeof error);
+            if (status != STRATA_TRAINER_OK) {
+                failure_ = {status, error[0] ? error : "the trainer core failed without a message"};
+                SetError(failure_.message);
+            }
+        } catch (...) {
+            failure_ = {STRATA_TRAINER_INTERNAL_ERROR, "internal error while quantizing"};
+            SetError(failure_.message);
+        }
+    }
+
+    void OnOK() override { deferred_.Resolve(Env().Undefined()); }
+
+    void OnError(const Napi::Error &e) override {
+        deferred_.Reject(failure_.status != STRATA_TRAINER_OK ? CoreError(Env(), failure_) : e.Value());
+    }
+
+  private:
+    Napi::Promise::Deferred deferred_;
+    std::string input_, output_, type_;
+    int threads_;
+    std::string library_dir_;
+    CoreFailure failure_;
+};
+
+// quantize(inputPath, outputPath, type, {threads?, libraryDir?}) → Promise<undefined>
+Napi::Value Quantize(const Napi::CallbackInfo &info) {
+    Napi::Env env = info.Env();
+    std::string input, output, type, library_dir;
+    int threads = 0;
+    try {
+        input = ReadString(env, info[0], "inputPath");
+        output = ReadString(env, info[1], "outputPath");
+        type = ReadString(env, info[2], "type");
+        if (input.empty() || output.empty()) TypeFail(env, "inputPath and outputPath must not be empty");
+        if (!info[3].IsUndefined()) {
+            if (!info[3].IsObject() || info[3].IsArray()) TypeFail(env, "quantize(inputPath, outputPath, type, options?): options must be an object {threads?, libraryDir?}");
+            Napi::Object options = info[3].As<Napi::Object>();
+            RejectUnknownKeys(env, options, "quantize option", {"threads", "libraryDir"});
+            if (Present(options, "threads")) threads = (int)ReadInteger(env, options.Get("threads"), "options.threads", 0, 1024);
+            if (Present(options, "libraryDir")) library_dir = ReadString(env, options.Get("libraryDir"), "options.libraryDir");
+        }
+    } catch (const Napi::Error &e) {
+        return Rejected(env, e.Value());
+    }
+    auto *worker = new QuantizeWorker(env, std::move(input), std::move(output), std::move(type), threads, std::move(library_dir));
+    Napi::Promise promise = worker->Promise();
+    worker->Queue();
+    return promise;
+}
+
+// ---- checkpoints: saveCheckpoint, loadCheckpoint (issue 6) -------------------------------------------
+
+// Parameters, AdamW moments and the step counter (see strata_trainer_save_checkpoint). Both resolve to the
+// optimizer step count after the call.
+class CheckpointWorker : public TrainerCall<Napi::AsyncWorker> {
+  public:
+    CheckpointWorker(Napi::Env env, Napi::Object self, std::string path, bool save)
+        : TrainerCall(env, save ? "strata:saveCheckpoint" : "strata:loadCheckpoint", self), path_(std::move(path)),
+          save_(save) {}
+
+    void Execute() override {
+        Guard([&] {
+            strata_trainer *t = trainer_->handle();
+            if (!Core([&](char *error, size_t size) {
+                    return save_ ? strata_trainer_save_checkpoint(t, path_.c_str(), error, size)
+                                 : strata_trainer_load_checkpoint(t, path_.c_str(), error, size);
+                }))
+                return;
+            step_ = strata_trainer_step_count(t);
+        });
+    }
+
+    Napi::Value Result(Napi::Env env) override { return Napi::Number::New(env, (double)step_); }
+
+  private:
+    std::string path_;
+    bool save_;
+    int64_t step_ = 0;
+};
+
+Napi::Value Trainer::SaveCheckpoint(const Napi::CallbackInfo &info) { return CheckpointCall(info, "saveCheckpoint", true); }
+Napi::Value Trainer::LoadCheckpoint(const Napi::CallbackInfo &info) { return CheckpointCall(info, "loadCheckpoint", false); }
+
+Napi::Value Trainer::CheckpointCall(const Napi::CallbackInfo &info, const char *method, bool save) {
+    Napi::Env env = info.Env();
+    std::string path;
+    try {
+        path = ReadString(env, info[0], "path");
+        if (path.empty()) TypeFail(env, "path must not be empty");
+    } catch (const Napi::Error &e) {
+        return Rejected(env, e.Value());
+    }
+    Napi::Value rejection;
+    if (!Begin(env, method, &rejection)) return rejection;
+    auto *worker = new CheckpointWorker(env, info.This().As<Napi::Object>(), std::move(path), save);
+    Napi::Promise promise = worker->Promise();
+    worker->Queue();
+    return promise;
+}
+
 // ---- openTrainer -------------------------------------------------------------------------------------
 
 struct AddonData {
@@ -717,6 +918,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
     env.SetInstanceData(data);
     exports.Set("openTrainer", Napi::Function::New<OpenTrainer>(env, "openTrainer"));
     exports.Set("defaultOptions", Napi::Function::New<DefaultOptions>(env, "defaultOptions"));
+    exports.Set("quantize", Napi::Function::New<Quantize>(env, "quantize"));
     return exports;
 }
 

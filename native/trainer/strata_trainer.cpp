@@ -776,4 +776,105 @@ int strata_trainer_save_merged(strata_trainer *t, const char *path, int output_t
     });
 }
 
+
+// ---- checkpoints (issue 6) ------------------------------------------------------------------------
+// "STRATACK" u32 version, i64 step, u32 n_parameters, then per parameter: u32 name length, name bytes,
+// i64 n_elements, values, Adam m, Adam v (F32, bit-exact). Written to "<path>.tmp", renamed when complete.
+
+static const char kCheckpointMagic[8] = {'S', 'T', 'R', 'A', 'T', 'A', 'C', 'K'};
+static const uint32_t kCheckpointVersion = 1;
+
+int strata_trainer_save_checkpoint(strata_trainer *t, const char *path, char *error, size_t error_size) {
+    return guarded(error, error_size, [&] {
+        if (!t) throw TrainerError(STRATA_TRAINER_INVALID_ARGUMENT, "trainer is required");
+        require_path(path);
+        if (t->accumulated_tokens > 0)
+            throw TrainerError(STRATA_TRAINER_INVALID_ARGUMENT, "gradients are accumulated but not applied; checkpoint after apply_update");
+        TempFile file(path);
+        file.open();
+        const int64_t step = t->step;
+        const uint32_t count = (uint32_t)t->parameters.size();
+        file.write(kCheckpointMagic, sizeof kCheckpointMagic);
+        file.write(&kCheckpointVersion, sizeof kCheckpointVersion);
+        file.write(&step, sizeof step);
+        file.write(&count, sizeof count);
+        std::vector<float> buffer;
+        for (const Parameter &p : t->parameters) {
+            const uint32_t name_length = (uint32_t)p.name.size();
+            const int64_t n = ggml_nelements(p.value);
+            file.write(&name_length, sizeof name_length);
+            file.write(p.name.data(), name_length);
+            file.write(&n, sizeof n);
+            buffer.resize((size_t)n);
+            for (ggml_tensor *tensor : {p.value, p.m, p.v}) {
+                ggml_backend_tensor_get(tensor, buffer.data(), 0, ggml_nbytes(tensor));
+                file.write(buffer.data(), buffer.size() * sizeof(float));
+            }
+        }
+        file.commit();
+    });
+}
+
+int strata_trainer_load_checkpoint(strata_trainer *t, const char *path, char *error, size_t error_size) {
+    return guarded(error, error_size, [&] {
+        if (!t) throw TrainerError(STRATA_TRAINER_INVALID_ARGUMENT, "trainer is required");
+        if (!path || !*path) throw TrainerError(STRATA_TRAINER_INVALID_ARGUMENT, "a checkpoint path is required");
+        std::unique_ptr<FILE, int (*)(FILE *)> file(std::fopen(path, "rb"), &std::fclose);
+        if (!file) throw TrainerError(STRATA_TRAINER_IO_ERROR, std::string("cannot read checkpoint ") + path + ": " + std::strerror(errno));
+        const std::string where = std::string("checkpoint ") + path;
+        auto read = [&](void *data, size_t size) {
+            if (size && std::fread(data, 1, size, file.get()) != size)
+                throw TrainerError(STRATA_TRAINER_IO_ERROR, where + " is truncated; it was not written completely");
+        };
+        char magic[8];
+        uint32_t version = 0, count = 0;
+        int64_t step = 0;
+        read(magic, sizeof magic);
+        if (std::memcmp(magic, kCheckpointMagic, sizeof magic) != 0)
+            throw TrainerError(STRATA_TRAINER_INVALID_ARGUMENT, where + " is not a Strata trainer checkpoint");
+        read(&version, sizeof version);
+        if (version != kCheckpointVersion)
+            throw TrainerError(STRATA_TRAINER_INVALID_ARGUMENT, where + " has version " + std::to_string(version) + "; this build reads " +
+                                                                    std::to_string(kCheckpointVersion));
+        read(&step, sizeof step);
+        read(&count, sizeof count);
+        if (count != t->parameters.size())
+            throw TrainerError(STRATA_TRAINER_INVALID_ARGUMENT, where + " holds " + std::to_string(count) + " parameters, the trainer has " +
+                                                                    std::to_string(t->parameters.size()) +
+                                                                    "; open the trainer with the run's mode, rank and targets");
+        // Read everything first, so that a bad file leaves the trainer as it was.
+        std::vector<std::vector<float>> values(3 * count);
+        for (uint32_t i = 0; i < count; i++) {
+            const Parameter &p = t->parameters[i];
+            uint32_t name_length = 0;
+            int64_t n = 0;
+            read(&name_length, sizeof name_length);
+            if (name_length > 4096) throw TrainerError(STRATA_TRAINER_INVALID_ARGUMENT, where + " is corrupt (parameter name too long)");
+            std::string name(name_length, '\0');
+            read(name.data(), name_length);
+            read(&n, sizeof n);
+            if (name != p.name || n != ggml_nelements(p.value))
+                throw TrainerError(STRATA_TRAINER_INVALID_ARGUMENT, where + ": parameter " + std::to_string(i) + " is '" + name + "' with " +
+                                                                        std::to_string(n) + " values, the trainer's is '" + p.name + "' with " +
+                                                                        std::to_string(ggml_nelements(p.value)) +
+                                                                        "; open the trainer with the run's model, mode, rank and targets");
+            for (int k = 0; k < 3; k++) {
+                values[3 * i + k].resize((size_t)n);
+                read(values[3 * i + k].data(), (size_t)n * sizeof(float));
+            }
+        }
+        for (uint32_t i = 0; i < count; i++) {
+            const Parameter &p = t->parameters[i];
+            ggml_tensor *tensors[3] = {p.value, p.m, p.v};
+            for (int k = 0; k < 3; k++) ggml_backend_tensor_set(tensors[k], values[3 * i + k].data(), 0, ggml_nbytes(tensors[k]));
+            ggml_backend_tensor_memset(p.grad_sum, 0, 0, ggml_nbytes(p.grad_sum));
+        }
+        t->step = step;
+        t->accumulated_loss = 0;
+        t->accumulated_tokens = 0;
+    });
+}
+
+int64_t strata_trainer_step_count(const strata_trainer *t) { return t ? t->step : -1; }
+
 } // extern "C"

@@ -151,6 +151,18 @@ int strata_trainer_save_merged(strata_trainer *trainer, const char *path, int ou
 int strata_trainer_quantize(const char *input_path, const char *output_path, const char *type, int n_threads,
                             const char *library_dir, char *error, size_t error_size);
 
+/* ---- checkpoints (added with issue 6) -------------------------------------------------------------
+ * Everything the optimizer needs to continue exactly: every trainable parameter, its AdamW moments (m, v)
+ * and the step counter (which sets Adam's bias correction), bit-exact F32. Written to "<path>.tmp" and
+ * renamed onto path. Save only between steps (nothing accumulated). Load checks every parameter's name and
+ * size against the trainer (open it with the run's model, mode, rank and targets) and reads the whole file
+ * before changing anything: a bad file leaves the trainer as it was. */
+int strata_trainer_save_checkpoint(strata_trainer *trainer, const char *path, char *error, size_t error_size);
+int strata_trainer_load_checkpoint(strata_trainer *trainer, const char *path, char *error, size_t error_size);
+
+/* Optimizer steps taken so far (restored by load_checkpoint); -1 for NULL. */
+int64_t strata_trainer_step_count(const strata_trainer *trainer);
+
 #ifdef __cplusplus
 }
 #endif

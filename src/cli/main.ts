@@ -18,6 +18,8 @@ const usage = `usage: strata <command> [options]
                    --tensor-type Q8_0|F16|F32 --corpus NAME|s3://… --tokenizer-from MODEL --vocabulary-size N …]
   models import FILE|s3://…   import a GGUF model as local.NAME   [--name NAME --json]
   models remove ID remove an imported or created model
+  models quantize ID   quantize a local model with llama.cpp (q8_0 | q4_k_m) as local.NAME
+                   --type q8_0|q4_k_m [--name NAME (default ID-q8-0 / ID-q4-k-m) --json]
   keys create      [--type access-key|api-key] [--description TEXT] [--json]
   keys list        [--json]
   keys revoke ID

@@ -29,6 +29,7 @@ import { ModelImportRunner } from "../model-import/model-import-runner.js";
 import { ModelImportService } from "../model-import/model-import-service.js";
 import { createModel } from "../model-import/operations/create-model.js";
 import { modelImportOperations } from "../model-import/operations/model-import-operations.js";
+import { quantizeModel } from "../model-import/operations/quantize-model.js";
 import { modelsDirectoryName } from "../model-import/register-gguf-model.js";
 import { createOpenAiHandler, openAiPathPrefix } from "../openai/create-openai-handler.js";
 import { createDispatcher } from "../protocol/dispatcher.js";
@@ -171,6 +172,11 @@ export async function startStrata(
             GetCatalogModel: getCatalogModel(catalog),
             ...usageOperations(usage),
             GetServiceInfo: getServiceInfo(config, () => embeddedS3?.url ?? ""),
+            QuantizeModel: quantizeModel({
+              dataDirectory: config.dataDirectory,
+              registry: localModels,
+              catalog,
+            }),
             CreateModel: createModel({
               dataDirectory: config.dataDirectory,
               registry: localModels,

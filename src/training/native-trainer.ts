@@ -84,12 +84,75 @@ export interface NativeTrainer {
   loss(batch: TrainingBatch): Promise<number>;
   /** One optimizer step over the micro-batches (gradient accumulation), then AdamW. */
   step(batches: readonly TrainingBatch[], options: StepOptions): Promise<StepResult>;
+  /**
+   * The LoRA A/B trained so far as llama.cpp's adapter GGUF (loads in node-llama-cpp with
+   * `createContext({ lora })`). LoRA mode only. Written to `<path>.tmp`, then renamed.
+   */
+  saveLoraAdapter(path: string): Promise<void>;
+  /**
+   * A complete model GGUF with (alpha/r)·B·A folded into each LoRA target (in full mode: the trained
+   * weights); matrices in `type` (default f32), vectors F32, every key of the base kept.
+   */
+  saveMerged(path: string, options?: SaveMergedOptions): Promise<void>;
   /** Frees the native trainer (after the call in flight, if any). Idempotent; later calls reject. */
+  /**
+   * Writes every trainable parameter, its AdamW moments and the step counter (bit-exact) to path, atomically
+   * (path.tmp, then rename). Only between steps. Resolves to the step count.
+   */
+  saveCheckpoint(path: string): Promise<number>;
+  /**
+   * Restores a saveCheckpoint file into a trainer opened with the same model, mode, rank and targets; a bad
+   * file rejects and leaves the trainer as it was. Resolves to the restored step count.
+   */
+  loadCheckpoint(path: string): Promise<number>;
   dispose(): void;
+}
+
+export interface SaveMergedOptions {
+  type?: "f32" | "f16";
+}
+
+/** llama.cpp's quantization types that `quantize` accepts (case-insensitive). */
+export const quantizationTypes = [
+  "f32",
+  "f16",
+  "bf16",
+  "q8_0",
+  "q4_0",
+  "q4_1",
+  "q5_0",
+  "q5_1",
+  "q2_k",
+  "q3_k_s",
+  "q3_k_m",
+  "q3_k_l",
+  "q4_k_s",
+  "q4_k_m",
+  "q5_k_s",
+  "q5_k_m",
+  "q6_k",
+] as const;
+export type QuantizationType = (typeof quantizationTypes)[number];
+
+export interface QuantizeOptions {
+  /** 0 or absent: all cores. */
+  threads?: number;
+  /** Folder with libllama*.so; default: the folder of the linked libggml-base.so. */
+  libraryDir?: string;
 }
 
 export interface NativeTrainerModule {
   openTrainer(options: NativeTrainerOptions): Promise<NativeTrainer>;
+  /**
+   * llama.cpp's own quantizer (llama_model_quantize of the prebuilt libllama) on libuv's thread pool: reads
+   * the model GGUF at inputPath, writes outputPath. No trainer needed.
+   */
+  quantize(
+    inputPath: string,
+    outputPath: string,
+    type: QuantizationType | Uppercase<QuantizationType>,
+    options?: QuantizeOptions,
+  ): Promise<void>;
   defaultOptions(): Required<
     Omit<NativeTrainerOptions, "modelPath" | "backendDir" | "loraTargets" | "seed">
   > & {

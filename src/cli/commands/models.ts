@@ -17,6 +17,7 @@ import {
 import { formatTable } from "../format-table.js";
 import { createModelCommand } from "./models-create.js";
 import { importModelCommand, removeModelCommand } from "./models-import.js";
+import { quantizeModelCommand } from "./models-quantize.js";
 
 const listOptions = {
   ...clientOptions,
@@ -115,5 +116,6 @@ export async function modelsCommand(argv: string[], environment: CommandEnvironm
   if (subcommand === "create") return createModelCommand(rest, environment);
   if (subcommand === "import") return importModelCommand(rest, environment);
   if (subcommand === "remove") return removeModelCommand(rest, environment);
-  throw new CliError("usage: strata models list|get|create|import|remove …", 2);
+  if (subcommand === "quantize") return quantizeModelCommand(rest, environment);
+  throw new CliError("usage: strata models list|get|create|import|remove|quantize …", 2);
 }

@@ -182,6 +182,20 @@ export interface ObjectStoreInfo {
   forcePathStyle?: boolean;
 }
 export type PriceBasis = "bedrock-on-demand" | "local-model" | "local-default" | "unpriced";
+export type QuantizationType = "q8_0" | "q4_k_m";
+export interface QuantizeModelRequest {
+  modelIdentifier: string;
+  quantizationType: QuantizationType;
+  modelName?: string;
+}
+export interface QuantizeModelResponse {
+  modelId: string;
+  sourceModelId: string;
+  quantizationType: QuantizationType;
+  fileSizeBytes: number;
+  sourceFileSizeBytes: number;
+  totalSeconds?: number;
+}
 export interface ResourceNotFoundException {
   message?: string;
 }

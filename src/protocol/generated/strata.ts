@@ -14,6 +14,7 @@ export const strataService: ServiceModel = {
     ListCatalogModels: {"name":"ListCatalogModels","method":"GET","requestUri":"/strata/catalog","successCode":200,"errors":["ValidationException","AccessDeniedException","InternalServerException"],"input":"ListCatalogModelsRequest","output":"ListCatalogModelsResponse"},
     ListInvocations: {"name":"ListInvocations","method":"GET","requestUri":"/strata/usage/invocations","successCode":200,"errors":["ValidationException","AccessDeniedException","InternalServerException"],"input":"ListInvocationsRequest","output":"ListInvocationsResponse"},
     ListKeys: {"name":"ListKeys","method":"GET","requestUri":"/strata/keys","successCode":200,"errors":["ValidationException","AccessDeniedException","InternalServerException"],"input":"ListKeysRequest","output":"ListKeysResponse"},
+    QuantizeModel: {"name":"QuantizeModel","method":"POST","requestUri":"/strata/models/{modelIdentifier}/quantize","successCode":201,"errors":["ValidationException","AccessDeniedException","ConflictException","ResourceNotFoundException","InternalServerException"],"input":"QuantizeModelRequest","output":"QuantizeModelResponse"},
     RevokeKey: {"name":"RevokeKey","method":"POST","requestUri":"/strata/keys/{keyId}/revoke","successCode":200,"errors":["ValidationException","AccessDeniedException","ResourceNotFoundException","ConflictException","InternalServerException"],"input":"RevokeKeyRequest","output":"RevokeKeyResponse"},
   },
   shapes: {
@@ -71,6 +72,9 @@ export const strataService: ServiceModel = {
     "PaginationToken": {"type":"string","pattern":"\\S*","min":1,"max":2048},
     "PriceBasis": {"type":"string","enum":["bedrock-on-demand","local-model","local-default","unpriced"]},
     "Provider": {"type":"string","pattern":"^[A-Za-z0-9- ]{1,63}$"},
+    "QuantizationType": {"type":"string","enum":["q8_0","q4_k_m"]},
+    "QuantizeModelRequest": {"type":"structure","required":["modelIdentifier","quantizationType"],"members":{"modelIdentifier":{"shape":"ModelIdentifier","location":"uri","locationName":"modelIdentifier"},"quantizationType":{"shape":"QuantizationType"},"modelName":{"shape":"LocalModelName"}}},
+    "QuantizeModelResponse": {"type":"structure","required":["modelId","sourceModelId","quantizationType","fileSizeBytes","sourceFileSizeBytes"],"members":{"modelId":{"shape":"NonBlankString"},"sourceModelId":{"shape":"NonBlankString"},"quantizationType":{"shape":"QuantizationType"},"fileSizeBytes":{"shape":"Long"},"sourceFileSizeBytes":{"shape":"Long"},"totalSeconds":{"shape":"Double"}}},
     "ResourceNotFoundException": {"type":"structure","error":{"httpStatusCode":404,"senderFault":true},"exception":true,"members":{"message":{"shape":"NonBlankString"}}},
     "RevokeKeyRequest": {"type":"structure","required":["keyId"],"members":{"keyId":{"shape":"KeyId","location":"uri","locationName":"keyId"}}},
     "RevokeKeyResponse": {"type":"structure","members":{}},
