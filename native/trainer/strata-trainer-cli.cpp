@@ -19,7 +19,16 @@
 //   after train's steps: --save-adapter A.gguf (LoRA, llama.cpp's adapter format)  --save-merged M.gguf
 //          --merged-type f32|f16 (default f32)  --logits-out L.f32 --logits-tokens 1,2,3 (forward logits of the
 //          trained weights, as the logits command writes them)
+//   strata-trainer-cli speed <model.gguf> --tokens 1,2,3,… [train options] --warmup W --steps N
+//       training speed (bench/training-speed.ts): W untimed steps, then N timed ones; prints one JSON line
+//       {"n_tokens","warmup_s","step_s":[…],"tokens_per_s","loss_first","loss_last","n_trainable","peak_rss_kib"}
+//   strata-trainer-cli matmul --k K --n N --t T [--op mul_mat|out_prod] [--reps R] [--threads T]
+//       GFLOP/s of one F32 ggml op on the CPU backend the trainer uses: mul_mat = the forward y = W·x
+//       (W [K→N], x K × T), out_prod = the weight gradient x·dyᵀ of the same shapes; 2·K·N·T FLOPs each
 #include <algorithm>
+#include <chrono>
+#include <dlfcn.h>
+#include <random>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -31,6 +40,8 @@
 #include <vector>
 
 #include "strata_trainer.h"
+#include "ggml-backend.h"
+#include "ggml.h"
 
 namespace {
 
@@ -371,6 +382,131 @@ int command_gradcheck(int argc, char **argv) {
     return 0;
 }
 
+// ---- speed and matmul (bench/training-speed.ts) ----------------------------------------------------
+
+// Peak resident set size of this process so far (VmHWM), KiB; -1 if /proc is not there.
+long long peak_rss_kib() {
+    FILE *f = std::fopen("/proc/self/status", "r");
+    if (!f) return -1;
+    char line[256];
+    long long kib = -1;
+    while (std::fgets(line, sizeof line, f))
+        if (std::strncmp(line, "VmHWM:", 6) == 0) kib = std::atoll(line + 6);
+    std::fclose(f);
+    return kib;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+int command_speed(int argc, char **argv) {
+    Options o = parse(argc, argv, 2);
+    if (o.positional.empty()) {
+        std::fprintf(stderr, "usage: strata-trainer-cli speed <model.gguf> --tokens 1,2,3 [--warmup W] [--steps N] [options]\n");
+        return 2;
+    }
+    Sequence s = make_sequence(o);
+    strata_trainer *t = open_trainer(o.positional[0], o, (int)s.inputs.size());
+    const int warmup = std::atoi(o.get("warmup", "1").c_str());
+    const int steps = std::max(1, std::atoi(o.get("steps", "5").c_str()));
+    const float lr = (float)std::atof(o.get("lr", "1e-3").c_str());
+    const std::vector<strata_trainer_batch> batches = micro_batches(s, std::atoi(o.get("accumulate", "1").c_str()));
+    char error[1024];
+    double loss_first = 0, loss_last = 0, timed = 0, warmup_s = 0;
+    std::string step_s;
+    for (int step = 0; step < warmup + steps; step++) {
+        strata_trainer_step_result r{};
+        const auto start = std::chrono::steady_clock::now();
+        const int status = strata_trainer_step(t, batches.data(), (int)batches.size(), lr, &r, error, sizeof error);
+        const double seconds = seconds_since(start);
+        if (status != STRATA_TRAINER_OK) fail(status, error);
+        if (step == 0) loss_first = r.loss;
+        loss_last = r.loss;
+        if (step < warmup) {
+            warmup_s += seconds;
+        } else {
+            timed += seconds;
+            step_s += (step_s.empty() ? "" : ",") + std::to_string(seconds);
+        }
+    }
+    const double tokens = (double)s.inputs.size() * steps;
+    std::printf("{\"n_tokens\":%zu,\"warmup_s\":%.6f,\"step_s\":[%s],\"tokens_per_s\":%.3f,\"loss_first\":%.9g,\"loss_last\":%.9g,"
+                "\"n_trainable\":%lld,\"peak_rss_kib\":%lld}\n",
+                s.inputs.size(), warmup_s, step_s.c_str(), tokens / timed, loss_first, loss_last,
+                (long long)strata_trainer_n_trainable(t), peak_rss_kib());
+    strata_trainer_free(t);
+    return 0;
+}
+
+// The folder of libggml-base.so, where node-llama-cpp keeps the libggml-cpu-*.so variants (as the core does).
+std::string ggml_folder() {
+    Dl_info info{};
+    if (dladdr(reinterpret_cast<void *>(&ggml_init), &info) == 0 || !info.dli_fname) return ".";
+    std::string path = info.dli_fname;
+    const size_t slash = path.rfind('/');
+    return slash == std::string::npos ? "." : path.substr(0, slash);
+}
+
+int command_matmul(int argc, char **argv) {
+    Options o = parse(argc, argv, 2);
+    const int64_t K = std::atoll(o.get("k", "512").c_str()), N = std::atoll(o.get("n", "1408").c_str()),
+                  T = std::atoll(o.get("t", "256").c_str());
+    const int reps = std::max(1, std::atoi(o.get("reps", "20").c_str()));
+    const int threads = std::max(1, std::atoi(o.get("threads", "1").c_str()));
+    const std::string op = o.get("op", "mul_mat");
+    if (op != "mul_mat" && op != "out_prod") {
+        std::fprintf(stderr, "--op must be mul_mat or out_prod\n");
+        return 2;
+    }
+    ggml_backend_load_all_from_path(ggml_folder().c_str());
+    ggml_backend_t backend = ggml_backend_init_by_type(GGML_BACKEND_DEVICE_TYPE_CPU, nullptr);
+    if (!backend) {
+        std::fprintf(stderr, "no CPU backend in %s\n", ggml_folder().c_str());
+        return 1;
+    }
+    ggml_backend_reg_t reg = ggml_backend_dev_backend_reg(ggml_backend_get_device(backend));
+    auto set_threads = reinterpret_cast<ggml_backend_set_n_threads_t>(ggml_backend_reg_get_proc_address(reg, "ggml_backend_set_n_threads"));
+    if (set_threads) set_threads(backend, threads);
+    ggml_init_params params = {ggml_tensor_overhead() * 8 + ggml_graph_overhead(), nullptr, /*no_alloc =*/true};
+    ggml_context *ctx = ggml_init(params);
+    ggml_tensor *a, *b, *y;
+    if (op == "mul_mat") {
+        a = ggml_new_tensor_2d(ctx, GGML_TYPE_F32, K, N); // W, n_in fastest
+        b = ggml_new_tensor_2d(ctx, GGML_TYPE_F32, K, T); // x
+        y = ggml_mul_mat(ctx, a, b);                      // [N, T]
+    } else {
+        a = ggml_new_tensor_2d(ctx, GGML_TYPE_F32, K, T); // x
+        b = ggml_new_tensor_2d(ctx, GGML_TYPE_F32, N, T); // dy
+        y = ggml_out_prod(ctx, a, b);                     // dW [K, N]
+    }
+    ggml_cgraph *graph = ggml_new_graph(ctx);
+    ggml_build_forward_expand(graph, y);
+    ggml_backend_buffer_t buffer = ggml_backend_alloc_ctx_tensors(ctx, backend);
+    std::mt19937 rng(7);
+    std::normal_distribution<float> normal(0.0f, 0.02f);
+    for (ggml_tensor *input : {a, b}) {
+        std::vector<float> values((size_t)ggml_nelements(input));
+        for (float &v : values) v = normal(rng);
+        ggml_backend_tensor_set(input, values.data(), 0, ggml_nbytes(input));
+    }
+    ggml_backend_graph_compute(backend, graph); // warm-up
+    const auto start = std::chrono::steady_clock::now();
+    for (int i = 0; i < reps; i++)
+        if (ggml_backend_graph_compute(backend, graph) != GGML_STATUS_SUCCESS) {
+            std::fprintf(stderr, "ggml %s failed\n", op.c_str());
+            return 1;
+        }
+    const double ms = seconds_since(start) * 1000.0 / reps;
+    std::printf("{\"op\":\"%s\",\"k\":%lld,\"n\":%lld,\"t\":%lld,\"threads\":%d,\"ms\":%.4f,\"gflops\":%.3f,\"backend\":\"%s\"}\n",
+                op.c_str(), (long long)K, (long long)N, (long long)T, threads, ms, 2.0 * K * N * T / (ms * 1e6),
+                ggml_backend_name(backend));
+    ggml_backend_buffer_free(buffer);
+    ggml_free(ctx);
+    ggml_backend_free(backend);
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -379,6 +515,8 @@ int main(int argc, char **argv) {
     if (command == "train") return command_train(argc, argv);
     if (command == "gradcheck") return command_gradcheck(argc, argv);
     if (command == "quantize") return command_quantize(argc, argv);
-    std::fprintf(stderr, "usage: strata-trainer-cli logits|train|gradcheck|quantize <model.gguf> …\n");
+    if (command == "speed") return command_speed(argc, argv);
+    if (command == "matmul") return command_matmul(argc, argv);
+    std::fprintf(stderr, "usage: strata-trainer-cli logits|train|gradcheck|quantize|speed|matmul <model.gguf> …\n");
     return 2;
 }
