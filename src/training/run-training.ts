@@ -1,8 +1,13 @@
-// One training run, top to bottom: config → data → memory check → trainer (resumed from its checkpoint if
-// there is one) → loop (step, metrics, validation, checkpoint) → export. Runs inside the training child
-// process (start-training-process.ts), so a native abort cannot take the server down.
+// One training run, top to bottom: config → data → memory check → checkpoint check → trainer (resumed from
+// its checkpoint if there is one) → loop (step, metrics, validation, checkpoint) → export. Runs inside the
+// training child process (start-training-process.ts), so a native abort cannot take the server down.
 
 import { freemem } from "node:os";
+import {
+  checkpointConfig,
+  checkpointConfigDifferences,
+  describeDifferences,
+} from "./checkpoint-compatibility.js";
 import { readCheckpoint, writeCheckpoint } from "./checkpoint-files.js";
 import type { PackedRow } from "./data/pack-examples.js";
 import { loadTokenizerModel, prepareRows } from "./data/prepare-training-data.js";
@@ -37,6 +42,17 @@ export interface TrainingOutcome {
   outputPath?: string;
 }
 
+/** The checkpoint in checkpointDirectory was written by a run with other settings; `fields` names them. */
+export class CheckpointMismatchError extends Error {
+  override readonly name = "CheckpointMismatchError";
+  constructor(
+    message: string,
+    readonly fields: readonly string[],
+  ) {
+    super(message);
+  }
+}
+
 /** The run would not fit: nothing was allocated. The message carries the numbers. */
 export class TrainingRefusedError extends Error {
   override readonly name = "TrainingRefusedError";
@@ -67,7 +83,22 @@ export async function runTraining(
         "lower sequenceLength or loraRank, use LoRA instead of full fine-tuning, or free memory",
     );
 
-  // 4. Trainer, resumed exactly from the last checkpoint when there is one.
+  // 4. The checkpoint to resume, if any: only one this config may continue (checkpoint-compatibility.ts).
+  const settings = checkpointConfig(config);
+  const checkpoint = await readCheckpoint(config.checkpointDirectory);
+  if (checkpoint.kind === "invalid") throw new Error(`cannot resume: ${checkpoint.error}`);
+  if (checkpoint.kind === "found") {
+    const differences = checkpointConfigDifferences(checkpoint.manifest.config, settings);
+    if (differences.length > 0)
+      throw new CheckpointMismatchError(
+        `cannot resume the checkpoint at step ${checkpoint.manifest.step} in ${config.checkpointDirectory}: ` +
+          `this run's config differs in ${describeDifferences(differences)}; ` +
+          "start the run in a new checkpointDirectory, or use the checkpoint's settings",
+        differences.map((difference) => difference.field),
+      );
+  }
+
+  // 5. Trainer, resumed exactly from the last checkpoint when there is one.
   const trainer = await loadNativeTrainer().openTrainer({
     modelPath: config.modelPath,
     mode: config.mode,
@@ -86,8 +117,6 @@ export async function runTraining(
   try {
     let step = 0;
     let cursor: DataCursor = dataStart;
-    const checkpoint = await readCheckpoint(config.checkpointDirectory);
-    if (checkpoint.kind === "invalid") throw new Error(`cannot resume: ${checkpoint.error}`);
     if (checkpoint.kind === "found") {
       step = await trainer.loadCheckpoint(checkpoint.statePath);
       cursor = checkpoint.manifest.cursor;
@@ -99,7 +128,7 @@ export async function runTraining(
       memory: describeMemoryEstimate(estimate),
     });
 
-    // 5. The loop.
+    // 6. The loop.
     while (step < config.steps) {
       if (signal?.aborted) return { status: "cancelled", step };
       const batch = takeRows(rows, cursor, config.rowsPerStep, config.seed);
@@ -123,13 +152,12 @@ export async function runTraining(
         events.onValidation?.({ step, loss, perplexity: Math.exp(loss) });
       }
       if (step % config.checkpointEvery === 0 || step === config.steps) {
-        const { training: _training, validation: _validation, ...settings } = config;
         await writeCheckpoint(config.checkpointDirectory, trainer, { step, cursor, config: settings });
         events.onCheckpoint?.({ step });
       }
     }
 
-    // 6. Export.
+    // 7. Export.
     if (config.outputPath) {
       if (config.mode === "lora") await trainer.saveLoraAdapter(config.outputPath);
       else await trainer.saveMerged(config.outputPath);
