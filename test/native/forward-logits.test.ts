@@ -6,7 +6,12 @@ import { join } from "node:path";
 import { getLlama, type Llama, LlamaLogLevel } from "node-llama-cpp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeTestModel } from "../support/make-test-model.js";
-import { buildTrainer, maxCenteredRelativeError, runTrainerCli } from "./trainer-cli.js";
+import {
+  buildTrainer,
+  maxCenteredRelativeError,
+  nodeLlamaLogProbabilities,
+  runTrainerCli,
+} from "./trainer-cli.js";
 
 const text = "The Congress of the United States shall assemble";
 let directory: string;
@@ -27,31 +32,9 @@ async function referenceLogProbabilities(
   modelPath: string,
 ): Promise<{ tokens: number[]; logProbabilities: Float64Array; vocabularySize: number }> {
   const model = await llama.loadModel({ modelPath });
-  try {
-    const tokens = [model.tokens.bos as number, ...(model.tokenize(text) as number[])];
-    const context = await model.createContext({ threads: 1, contextSize: 64 });
-    const outputs = await context
-      .getSequence()
-      .controlledEvaluate(
-        tokens.map((token) => [
-          token as never,
-          { generateNext: { probabilities: true, options: { temperature: 1, topK: 0, topP: 1, minP: 0 } } },
-        ]),
-      );
-    const rowLength = outputs[0]?.next?.probabilities?.size ?? 0;
-    const logProbabilities = new Float64Array(tokens.length * rowLength);
-    outputs.forEach((output, row) => {
-      const probabilities = output?.next?.probabilities;
-      if (!probabilities || probabilities.size !== rowLength)
-        throw new Error(`row ${row}: expected ${rowLength} probabilities`);
-      for (const [token, probability] of probabilities)
-        logProbabilities[row * rowLength + token] = Math.log(probability);
-    });
-    await context.dispose();
-    return { tokens, logProbabilities, vocabularySize: rowLength };
-  } finally {
-    await model.dispose();
-  }
+  const tokens = [model.tokens.bos as number, ...(model.tokenize(text) as number[])];
+  await model.dispose();
+  return { tokens, ...(await nodeLlamaLogProbabilities(llama, modelPath, tokens)) };
 }
 
 describe("trainer forward logits vs node-llama-cpp", () => {
