@@ -12,7 +12,11 @@ import type {
   ConverseStreamResponse,
 } from "../../protocol/generated/bedrock-runtime-types.js";
 import type { GenerationEvent } from "../engine/inference-engine.js";
-import { assertCapabilities, type RequestedCapabilities } from "../resolve-runtime-model.js";
+import {
+  assertCapabilities,
+  type RequestedCapabilities,
+  type RuntimeTarget,
+} from "../resolve-runtime-model.js";
 import type { RuntimeServices } from "../runtime-services.js";
 import { translateConverse } from "./converse-request.js";
 import { defaultMaxTokens, prepareLocalGeneration, rethrowAsAwsError } from "./prepare-local-generation.js";
@@ -56,7 +60,8 @@ export function converseOperations(runtime: RuntimeServices): Record<string, Ope
       let modelId = input.modelId;
       try {
         const { prompt, sampling, requested } = translateConverse(input, defaultMaxTokens);
-        const passThrough = await passThroughTarget(runtime, input.modelId, requested);
+        const target = await runtime.resolver.resolve(input.modelId);
+        const passThrough = passThroughTarget(runtime, target, requested);
         if (passThrough) {
           modelId = passThrough.bedrockModelId;
           const response = await passThrough.client.converse(
@@ -66,13 +71,7 @@ export function converseOperations(runtime: RuntimeServices): Record<string, Ope
           record(modelId, "success", response.usage, undefined, "PASS_THROUGH");
           return response;
         }
-        const { target, engineModel } = await prepareLocalGeneration(
-          runtime,
-          input.modelId,
-          requested,
-          prompt,
-          sampling,
-        );
+        const { engineModel } = await prepareLocalGeneration(runtime, target, requested, prompt, sampling);
         modelId = target.entry.model.modelId;
         const content: ContentBlock[] = [];
         let text = "";
@@ -123,7 +122,8 @@ export function converseOperations(runtime: RuntimeServices): Record<string, Ope
       let translated: ReturnType<typeof translateConverse>;
       try {
         translated = translateConverse(input, defaultMaxTokens);
-        const passThrough = await passThroughTarget(runtime, input.modelId, {
+        const target = await runtime.resolver.resolve(input.modelId);
+        const passThrough = passThroughTarget(runtime, target, {
           ...translated.requested,
           streaming: true,
         });
@@ -140,7 +140,7 @@ export function converseOperations(runtime: RuntimeServices): Record<string, Ope
         }
         prepared = await prepareLocalGeneration(
           runtime,
-          input.modelId,
+          target,
           { ...translated.requested, streaming: true },
           translated.prompt,
           translated.sampling,
@@ -224,12 +224,11 @@ export function converseOperations(runtime: RuntimeServices): Record<string, Ope
 }
 
 /** The pass-through client and Bedrock id when the model is Bedrock's and not served here; capabilities checked. */
-async function passThroughTarget(
+function passThroughTarget(
   runtime: RuntimeServices,
-  modelId: string,
+  target: RuntimeTarget,
   requested: RequestedCapabilities,
 ) {
-  const target = await runtime.resolver.resolve(modelId);
   if (target.kind !== "pass-through" || !runtime.passThrough) return undefined;
   assertCapabilities(target.entry, requested);
   return { client: runtime.passThrough, bedrockModelId: target.bedrockModelId };

@@ -27,14 +27,14 @@ export interface PreparedGeneration {
   engineModel: EngineModel;
 }
 
+/** `target` is resolved once by the caller, which forwards pass-through targets before getting here. */
 export async function prepareLocalGeneration(
   runtime: RuntimeServices,
-  modelId: string,
+  target: RuntimeTarget,
   requested: RequestedCapabilities,
   prompt: Prompt,
   sampling: SamplingOptions,
 ): Promise<PreparedGeneration> {
-  const target = await runtime.resolver.resolve(modelId);
   if (target.kind !== "local") {
     throw new NotImplementedException(`pass-through of ${target.bedrockModelId} to Amazon Bedrock`);
   }
