@@ -84,10 +84,18 @@ std::string folder_of_ggml_base() {
     return slash == std::string::npos ? "." : path.substr(0, slash);
 }
 
-ggml_backend_t start_cpu_backend(const strata_trainer_config &config) {
+ggml_backend_t start_backend(const strata_trainer_config &config) {
     static std::once_flag loaded;
     const std::string dir = config.backend_dir ? config.backend_dir : folder_of_ggml_base();
     std::call_once(loaded, [&] { ggml_backend_load_all_from_path(dir.c_str()); });
+    if (config.device == STRATA_TRAINER_DEVICE_GPU) {
+        ggml_backend_t gpu = ggml_backend_init_by_type(GGML_BACKEND_DEVICE_TYPE_GPU, nullptr);
+        if (!gpu)
+            throw TrainerError(STRATA_TRAINER_BACKEND_ERROR,
+                               "no GPU backend in this ggml build (" + dir +
+                                   "): node-llama-cpp's prebuilt CPU binaries have none; build one with scripts/cuda-smoke.sh");
+        return gpu;
+    }
     ggml_backend_t backend = ggml_backend_init_by_type(GGML_BACKEND_DEVICE_TYPE_CPU, nullptr);
     if (!backend)
         throw TrainerError(STRATA_TRAINER_BACKEND_ERROR,
@@ -278,7 +286,25 @@ void set_inputs(const Inputs &in, const int32_t *tokens, const int32_t *document
     ggml_backend_tensor_set(in.mask, mask.data(), 0, sizeof(float) * mask.size());
 }
 
+// A GPU backend may lack an op the graph needs (CUDA's OUT_PROD takes only F32 weights, so the input gradient
+// through a frozen F16 or Q8_0 weight cannot run there): say which, before ggml would abort. The CPU backend
+// runs every op of the graph (its supports_op is stricter than its kernels, so it is not asked).
+void check_backend_supports(const strata_trainer &t, ggml_cgraph *graph) {
+    if (t.config.device == STRATA_TRAINER_DEVICE_CPU) return;
+    for (int i = 0; i < ggml_graph_n_nodes(graph); i++) {
+        ggml_tensor *node = ggml_graph_node(graph, i);
+        if (ggml_backend_supports_op(t.backend, node)) continue;
+        std::string operands;
+        for (int s = 0; s < GGML_MAX_SRC && node->src[s]; s++)
+            operands += std::string(s ? ", " : "") + ggml_type_name(node->src[s]->type) + " '" + node->src[s]->name + "'";
+        throw TrainerError(STRATA_TRAINER_UNSUPPORTED_MODEL,
+                           std::string("the ") + ggml_backend_name(t.backend) + " backend cannot compute " + ggml_op_desc(node) +
+                               " on " + operands + "; train on the CPU, or convert the base model to F32");
+    }
+}
+
 void allocate(strata_trainer &t, ggml_cgraph *graph) {
+    check_backend_supports(t, graph);
     if (!ggml_gallocr_alloc_graph(t.galloc, graph))
         throw TrainerError(STRATA_TRAINER_BACKEND_ERROR, "could not allocate the compute graph (out of memory?)");
 }
@@ -382,6 +408,7 @@ void validate_config(const strata_trainer_config &c) {
         bad("AdamW betas must be in [0, 1) and epsilon positive");
     if (!(c.max_grad_norm >= 0)) bad("max_grad_norm must be >= 0 (0 turns clipping off)");
     if (c.max_tokens <= 0) bad("max_tokens must be positive");
+    if (c.device != STRATA_TRAINER_DEVICE_CPU && c.device != STRATA_TRAINER_DEVICE_GPU) bad("device must be CPU (0) or GPU (1)");
 }
 
 
@@ -557,6 +584,7 @@ strata_trainer_config strata_trainer_default_config(void) {
     c.max_tokens = 512;
     c.seed = 42;
     c.backend_dir = nullptr;
+    c.device = STRATA_TRAINER_DEVICE_CPU;
     return c;
 }
 
@@ -569,7 +597,7 @@ int strata_trainer_init(const strata_trainer_config *config, const char *gguf_pa
         std::unique_ptr<strata_trainer> t(new strata_trainer());
         t->config = *config;
         t->config.backend_dir = nullptr; // not owned; only needed during init
-        t->backend = start_cpu_backend(*config);
+        t->backend = start_backend(*config);
         strata::load_model(t->model, gguf_path, t->backend);
         t->lora_scale = config->lora_alpha / (float)config->lora_rank;
         create_parameters(*t);

@@ -45,6 +45,13 @@ enum {
     STRATA_TRAINER_TARGET_ALL = 0x7fu,
 };
 
+typedef enum {
+    STRATA_TRAINER_DEVICE_CPU = 0,
+    /* The first GPU backend ggml has (CUDA in a build made by scripts/cuda-smoke.sh); node-llama-cpp's CPU
+     * prebuilds have none, and asking for one is refused at init. */
+    STRATA_TRAINER_DEVICE_GPU = 1,
+} strata_trainer_device;
+
 typedef struct {
     int mode;              /* strata_trainer_mode */
     int lora_rank;         /* r */
@@ -59,6 +66,7 @@ typedef struct {
     int max_tokens;        /* longest sequence a batch may hold */
     uint64_t seed;         /* LoRA A initialisation */
     const char *backend_dir; /* folder with libggml-cpu-*.so; NULL = the folder of libggml-base.so */
+    int device;              /* strata_trainer_device: where the weights live and the graph runs */
 } strata_trainer_config;
 
 /* One packed sequence. targets[i] is the token to predict after tokens[i]; it counts in the loss only

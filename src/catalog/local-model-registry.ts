@@ -1,5 +1,6 @@
 // Local models that the engine can serve: Strata's built-in models (strata.<name>, provider "Strata") and
 // imported GGUF files (local.<name>, provider "Local"). One row per model; the GGUF lives in the object store.
+import { isAbsolute, join } from "node:path";
 import type { Kysely, Selectable } from "kysely";
 import { ConflictException, ValidationException } from "../protocol/aws-errors.js";
 import type { LocalModelTable, StrataDatabase } from "../storage/database/database-schema.js";
@@ -16,7 +17,7 @@ export interface LocalModel {
   /** Whether Strata's trainer can customize this model (architecture and tensor types it supports). */
   trainerSupported: boolean;
   chatTemplate?: string;
-  /** The GGUF file relative to the data directory. */
+  /** The GGUF file relative to the data directory (absolute for built-in models). */
   filePath: string;
   /** Where the weights came from: an s3:// URI, or how Strata made them. */
   sourceUri: string;
@@ -27,6 +28,11 @@ export interface LocalModel {
   creationTime: Date;
 }
 
+/** Where the model's GGUF is on disk. */
+export function localModelFilePath(dataDirectory: string, model: Pick<LocalModel, "filePath">): string {
+  return isAbsolute(model.filePath) ? model.filePath : join(dataDirectory, model.filePath);
+}
+
 export type NewLocalModel = Omit<LocalModel, "creationTime">;
 
 const localModelIdPattern = /^(strata|local)\.[a-z0-9][a-z0-9-]{0,62}$/;
@@ -35,7 +41,11 @@ export class LocalModelRegistry {
   /** Every catalog listing reads the local models; this process is their only writer, so a cache is exact. */
   private cached: Promise<LocalModel[]> | undefined;
 
-  constructor(private readonly database: Kysely<StrataDatabase>) {}
+  /** builtins: the models shipped with Strata (builtin-models.ts), listed first and never stored. */
+  constructor(
+    private readonly database: Kysely<StrataDatabase>,
+    private readonly builtins: readonly LocalModel[] = [],
+  ) {}
 
   async register(model: NewLocalModel): Promise<LocalModel> {
     if (!localModelIdPattern.test(model.modelId)) {
@@ -83,7 +93,7 @@ export class LocalModelRegistry {
       .selectAll()
       .orderBy("id")
       .execute()
-      .then((rows) => rows.map(fromRow));
+      .then((rows) => [...this.builtins, ...rows.map(fromRow)]);
     return this.cached;
   }
 

@@ -3,6 +3,9 @@
 import { CliError } from "./cli-error.js";
 import type { CommandEnvironment } from "./command-context.js";
 import { configCommand } from "./commands/config.js";
+import { customModelsCommand } from "./commands/custom-models.js";
+import { dataCommand } from "./commands/data.js";
+import { jobsCommand } from "./commands/jobs.js";
 import { keysCommand } from "./commands/keys.js";
 import { modelsCommand } from "./commands/models.js";
 import { serveCommand } from "./commands/serve.js";
@@ -18,8 +21,18 @@ const usage = `usage: strata <command> [options]
                    --tensor-type Q8_0|F16|F32 --corpus NAME|s3://… --tokenizer-from MODEL --vocabulary-size N …]
   models import FILE|s3://…   import a GGUF model as local.NAME   [--name NAME --json]
   models remove ID remove an imported or created model
+  models pretrain NAME   pretrain local.NAME from random weights on the built-in corpus (a server job)
+                   [--steps N --preset tiny|small --rows-per-step N --sequence-length N --learning-rate X --detach]
+  models pretraining list|get JOB|stop JOB   pretraining jobs
   models quantize ID   quantize a local model with llama.cpp (q8_0 | q4_k_m) as local.NAME
                    --type q8_0|q4_k_m [--name NAME (default ID-q8-0 / ID-q4-k-m) --json]
+  data validate FILE|s3://…   check a customization dataset line by line   [--base-model ID --validation --json]
+  data advise FILE|s3://…     which customization method fits the data, and why   [--goal TEXT --json]
+  jobs create      --type fine-tuning|continued-pre-training --base-model ID --training-data FILE|s3://…
+                   [--validation-data … --name JOB --model-name NAME --output s3://… --hyper-parameter K=V …
+                   --dry-run (estimate only) --follow --json]
+  jobs list|get|stop|logs   [JOB] [--status S --name-contains X | --follow] [--json]
+  custom-models list|get|delete|export   [NAME|ARN] [--output FILE.gguf --s3-uri s3://…] [--json]
   keys create      [--type access-key|api-key] [--description TEXT] [--json]
   keys list        [--json]
   keys revoke ID
@@ -32,6 +45,9 @@ const commands: Record<string, (argv: string[], environment: CommandEnvironment)
   config: configCommand,
   models: modelsCommand,
   keys: keysCommand,
+  data: dataCommand,
+  jobs: jobsCommand,
+  "custom-models": customModelsCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

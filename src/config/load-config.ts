@@ -47,7 +47,19 @@ const environmentNames: Record<string, string> = {
   bedrockRegion: "STRATA_BEDROCK_REGION",
   bedrockEndpoint: "STRATA_BEDROCK_ENDPOINT",
   sequencesPerModel: "STRATA_SEQUENCES_PER_MODEL",
+  builtinModels: "STRATA_BUILTIN_MODELS",
 };
+
+function onOff(layers: readonly Layer[], key: string): boolean | undefined {
+  const picked = pick(layers, key);
+  if (!picked) return undefined;
+  const value = String(picked.value).toLowerCase();
+  if (["true", "on", "1"].includes(value)) return true;
+  if (["false", "off", "0"].includes(value)) return false;
+  throw new ConfigError(
+    `${picked.source} ${key}: ${String(picked.value)} is not one of true, false, on, off, 1, 0`,
+  );
+}
 
 function pick(layers: readonly Layer[], key: string): { value: unknown; source: Source } | undefined {
   for (const layer of layers) {
@@ -66,6 +78,17 @@ function integer(layers: readonly Layer[], key: string, min: number, max: number
       `${picked.source} ${key}: ${String(picked.value)} is not an integer in ${min}–${max}`,
     );
   }
+  return number;
+}
+
+function decimal(layers: readonly Layer[], key: string, min: number, max: number): number | undefined {
+  const picked = pick(layers, key);
+  if (!picked) return undefined;
+  const number = typeof picked.value === "number" ? picked.value : Number(String(picked.value));
+  if (!Number.isFinite(number) || number < min || number > max)
+    throw new ConfigError(
+      `${picked.source} ${key}: ${String(picked.value)} is not a number in ${min}–${max}`,
+    );
   return number;
 }
 
@@ -166,6 +189,23 @@ export function loadConfig(
       integer(layers, "maxRequestBodyBytes", 1024, 1 << 30) ?? defaults.maxRequestBodyBytes,
     aliases: aliasesOf(layers),
     sequencesPerModel: integer(layers, "sequencesPerModel", 1, 256) ?? defaults.sequencesPerModel,
+    customization: {
+      maxConcurrentJobs:
+        integer(layers, "maxConcurrentCustomizationJobs", 1, 64) ?? defaults.customization.maxConcurrentJobs,
+      trainerThreads: integer(layers, "trainerThreads", 1, 1024) ?? defaults.customization.trainerThreads,
+      localTrainingPricePer1kTokens:
+        decimal(layers, "localTrainingPricePer1kTokens", 0, 1000) ??
+        defaults.customization.localTrainingPricePer1kTokens,
+      maxTrainingRecords:
+        integer(layers, "maxTrainingRecords", 1, 100_000_000) ?? defaults.customization.maxTrainingRecords,
+      maxValidationRecords:
+        integer(layers, "maxValidationRecords", 1, 100_000_000) ??
+        defaults.customization.maxValidationRecords,
+      maxValidationBytes:
+        integer(layers, "maxValidationBytes", 1, Number.MAX_SAFE_INTEGER) ??
+        defaults.customization.maxValidationBytes,
+    },
+    builtinModels: onOff(layers, "builtinModels") ?? defaults.builtinModels,
     objectStore: s3Endpoint
       ? {
           kind: "s3",

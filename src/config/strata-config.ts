@@ -1,6 +1,6 @@
 // The effective configuration, parsed once (flags > environment > config file > defaults) and passed down.
 // Nothing below the CLI reads process.env.
-import { homedir } from "node:os";
+import { availableParallelism, homedir } from "node:os";
 import { join } from "node:path";
 import type { LogLevel } from "../logging/logger.js";
 
@@ -48,8 +48,26 @@ export interface StrataConfig {
   };
   /** Parallel sequences per loaded model; more concurrent requests wait. */
   sequencesPerModel: number;
+  /** List and serve the models shipped in the repository's models/ folder (strata.tiny-base-v1, …). */
+  builtinModels: boolean;
+  /** Model customization jobs (src/customization/). */
+  customization: CustomizationConfig;
   /** The config file that was read, if any. */
   configFile?: string;
+}
+
+export interface CustomizationConfig {
+  /** Jobs training at once; more wait in the queue (InProgress, phase Queued). */
+  maxConcurrentJobs: number;
+  /** Threads of each job's trainer. */
+  trainerThreads: number;
+  /** The dry run's local cost: USD per 1,000 trained tokens on this host (default 0: your own hardware). */
+  localTrainingPricePer1kTokens: number;
+  /** Records per training / validation file (Bedrock's are adjustable quotas; these are the common defaults). */
+  maxTrainingRecords: number;
+  maxValidationRecords: number;
+  /** Bytes per validation file (Bedrock: 100 MB); training files: 1 GB, 10 GB for continued pre-training. */
+  maxValidationBytes: number;
 }
 
 export const defaultPort = 8787;
@@ -58,6 +76,7 @@ export function defaultConfig(): StrataConfig {
   return {
     host: "127.0.0.1",
     port: defaultPort,
+    builtinModels: true,
     dataDirectory: join(homedir(), ".strata"),
     region: "us-east-1",
     accountId: "000000000000",
@@ -68,5 +87,14 @@ export function defaultConfig(): StrataConfig {
     objectStore: { kind: "embedded", host: "127.0.0.1", port: defaultPort + 1, bucket: "strata" },
     aliases: {},
     sequencesPerModel: 8,
+    customization: {
+      maxConcurrentJobs: 1,
+      // Half the cores: training shares the host with inference and the server itself.
+      trainerThreads: Math.max(1, Math.floor(availableParallelism() / 2)),
+      localTrainingPricePer1kTokens: 0,
+      maxTrainingRecords: 10_000,
+      maxValidationRecords: 1_000,
+      maxValidationBytes: 100_000_000,
+    },
   };
 }

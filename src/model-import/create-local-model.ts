@@ -6,7 +6,7 @@ import { extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { Catalog } from "../catalog/catalog.js";
-import type { LocalModel, LocalModelRegistry } from "../catalog/local-model-registry.js";
+import { type LocalModel, type LocalModelRegistry, localModelFilePath } from "../catalog/local-model-registry.js";
 import {
   type LlamaModelDimensions,
   llamaModelDimensionProblems,
@@ -70,7 +70,7 @@ export async function createLocalModel(
 
   await mkdir(join(dependencies.dataDirectory, modelsDirectoryName, ".incoming"), { recursive: true });
   try {
-    const result = await runWorker(work);
+    const result = await runCreateModelWorker(work);
     if (!result.ok) throw new ValidationException(`The model could not be created: ${result.problem}`);
     const model = await registerGgufModel({
       dataDirectory: dependencies.dataDirectory,
@@ -104,7 +104,7 @@ async function vocabularyOf(dependencies: CreateLocalModelDependencies, identifi
   const entry = await dependencies.catalog.get(identifier);
   const local = entry ? await dependencies.registry.find(entry.model.modelId) : undefined;
   if (!local) throw new ResourceNotFoundException(`tokenizer.fromModel: no local model ${identifier}.`);
-  const read = await readGgufHeader(join(dependencies.dataDirectory, local.filePath));
+  const read = await readGgufHeader(localModelFilePath(dependencies.dataDirectory, local));
   if (!read.ok)
     throw new ValidationException(
       `tokenizer.fromModel: ${identifier}'s file is not readable: ${read.reason}`,
@@ -147,7 +147,7 @@ async function corpusFromObject(
   return texts;
 }
 
-function runWorker(work: CreateModelWork): Promise<CreateModelWorkResult> {
+export function runCreateModelWorker(work: CreateModelWork): Promise<CreateModelWorkResult> {
   // From dist/ the worker is plain JavaScript. From source (tests, `tsx`) it is TypeScript: the worker first
   // registers tsx's loader (a development dependency), then loads it.
   const extension = extname(fileURLToPath(import.meta.url));

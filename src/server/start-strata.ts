@@ -9,6 +9,7 @@ import { createKey } from "../auth/operations/create-key.js";
 import { listKeys } from "../auth/operations/list-keys.js";
 import { revokeKey } from "../auth/operations/revoke-key.js";
 import { loadBedrockModels } from "../catalog/bedrock-catalog/bedrock-model-entry.js";
+import { loadBuiltinModels } from "../catalog/builtin-models.js";
 import { Catalog } from "../catalog/catalog.js";
 import { LocalModelRegistry } from "../catalog/local-model-registry.js";
 import { getCatalogModel } from "../catalog/operations/get-catalog-model.js";
@@ -16,6 +17,8 @@ import { getFoundationModel } from "../catalog/operations/get-foundation-model.j
 import { listCatalogModels } from "../catalog/operations/list-catalog-models.js";
 import { listFoundationModels } from "../catalog/operations/list-foundation-models.js";
 import type { StrataConfig } from "../config/strata-config.js";
+import { type Customization, createCustomization } from "../customization/create-customization.js";
+import type { CustomModelInUse } from "../customization/customization-service.js";
 import { converseOperations } from "../inference/converse/converse-operations.js";
 import type { InferenceEngine } from "../inference/engine/inference-engine.js";
 import { LlamaCppEngine } from "../inference/engine/llama-cpp-engine.js";
@@ -32,6 +35,9 @@ import { modelImportOperations } from "../model-import/operations/model-import-o
 import { quantizeModel } from "../model-import/operations/quantize-model.js";
 import { modelsDirectoryName } from "../model-import/register-gguf-model.js";
 import { createOpenAiHandler, openAiPathPrefix } from "../openai/create-openai-handler.js";
+import { PretrainingJobRunner } from "../pretraining/jobs/pretraining-job-runner.js";
+import { PretrainingJobStore } from "../pretraining/jobs/pretraining-job-store.js";
+import { pretrainingOperations } from "../pretraining/jobs/pretraining-operations.js";
 import { createDispatcher } from "../protocol/dispatcher.js";
 import { bedrockService } from "../protocol/generated/bedrock.js";
 import { bedrockRuntimeService } from "../protocol/generated/bedrock-runtime.js";
@@ -56,6 +62,8 @@ export interface RunningStrata {
   keyStore: KeyStore;
   objectStores: ObjectStoreResolver;
   importRunner: ModelImportRunner;
+  pretrainingRunner: PretrainingJobRunner;
+  customization: Customization;
   runtime: RuntimeServices;
   close(): Promise<void>;
 }
@@ -63,6 +71,8 @@ export interface RunningStrata {
 /** Seams for tests and embedders: a different engine behind the same narrow interface. */
 export interface StrataOverrides {
   engine?: (real: LlamaCppEngine) => InferenceEngine;
+  /** Whether a custom model is in use (DeleteCustomModel refuses then); the provisioned-throughput issue's hook. */
+  customModelInUse?: CustomModelInUse;
 }
 
 export async function startStrata(
@@ -98,7 +108,10 @@ export async function startStrata(
     closers.unshift(async () => objectStores.destroy());
     mkdirSync(join(config.dataDirectory, modelsDirectoryName), { recursive: true });
 
-    const localModels = new LocalModelRegistry(database);
+    const localModels = new LocalModelRegistry(
+      database,
+      config.builtinModels ? await loadBuiltinModels() : [],
+    );
     const importJobs = new ModelImportJobStore(database);
     const importRunner = new ModelImportRunner({
       dataDirectory: config.dataDirectory,
@@ -117,6 +130,14 @@ export async function startStrata(
       // Custom models and reservations do not exist yet; when they do, they are this model's dependents.
       dependents: async () => [],
     });
+    const pretrainingJobs = new PretrainingJobStore(database);
+    const pretrainingRunner = new PretrainingJobRunner({
+      dataDirectory: config.dataDirectory,
+      jobs: pretrainingJobs,
+      registry: localModels,
+      logger,
+    });
+    closers.unshift(() => pretrainingRunner.shutdown());
     const catalog = new Catalog({
       region: config.region,
       bedrockModels,
@@ -124,6 +145,17 @@ export async function startStrata(
       passThroughConfigured: config.passThrough !== undefined,
       aliases: config.aliases,
     });
+
+    const customization = createCustomization({
+      config,
+      database,
+      catalog,
+      localModels,
+      objectStores,
+      logger,
+      ...(overrides.customModelInUse ? { customModelInUse: overrides.customModelInUse } : {}),
+    });
+    closers.unshift(() => customization.runner.close());
 
     const passThrough = config.passThrough ? new BedrockPassThrough(config.passThrough) : undefined;
     closers.unshift(async () => passThrough?.destroy());
@@ -156,6 +188,7 @@ export async function startStrata(
             ListFoundationModels: listFoundationModels(catalog),
             GetFoundationModel: getFoundationModel(catalog),
             ...modelImportOperations(modelImports, { region: config.region, accountId: config.accountId }),
+            ...customization.bedrockOperations,
           },
         },
         {
@@ -183,6 +216,13 @@ export async function startStrata(
               catalog,
               objectStores,
             }),
+            ...customization.strataOperations,
+            ...pretrainingOperations({
+              jobs: pretrainingJobs,
+              runner: pretrainingRunner,
+              registry: localModels,
+              context: { region: config.region, accountId: config.accountId },
+            }),
           },
         },
       ],
@@ -209,6 +249,8 @@ export async function startStrata(
     });
     closers.unshift(() => server.close());
     await importRunner.resumeInterruptedJobs();
+    await customization.runner.resumeInterruptedJobs();
+    await pretrainingRunner.resumeInterruptedJobs();
 
     const s3Url =
       config.objectStore.kind === "embedded"
@@ -223,6 +265,8 @@ export async function startStrata(
       keyStore,
       objectStores,
       importRunner,
+      pretrainingRunner,
+      customization,
       runtime,
       close: async () => {
         for (const close of closers) await close();

@@ -128,6 +128,11 @@ export async function runTraining(
       memory: describeMemoryEstimate(estimate),
     });
 
+    if (config.validateAtStart && step === 0 && validationRows.length > 0) {
+      const loss = await validationLoss(trainer, validationRows);
+      events.onValidation?.({ step, loss, perplexity: Math.exp(loss) });
+    }
+
     // 6. The loop.
     while (step < config.steps) {
       if (signal?.aborted) return { status: "cancelled", step };
@@ -158,11 +163,12 @@ export async function runTraining(
     }
 
     // 7. Export.
-    if (config.outputPath) {
+    if (config.outputPath && config.steps > 0) {
       if (config.mode === "lora") await trainer.saveLoraAdapter(config.outputPath);
       else await trainer.saveMerged(config.outputPath);
     }
-    return { status: "completed", step, ...(config.outputPath ? { outputPath: config.outputPath } : {}) };
+    const exported = config.outputPath && config.steps > 0;
+    return { status: "completed", step, ...(exported ? { outputPath: config.outputPath } : {}) };
   } finally {
     trainer.dispose();
   }

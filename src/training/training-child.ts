@@ -13,6 +13,10 @@ function send(message: ChildMessage): Promise<void> {
   });
 }
 
+// The parent went away (killed, crashed): stop after the step in flight rather than train on unobserved; the
+// last checkpoint stays for the job to resume from when the server is back.
+process.on("disconnect", () => cancellation.abort());
+
 process.on("message", (raw: unknown) => {
   const parsed = parseParentMessage(raw);
   if (!parsed.ok) {

@@ -29,7 +29,7 @@ export interface TrainingConfig {
   loraAlpha: number;
   loraTargets: readonly LoraTarget[] | "all";
 
-  /** Optimizer steps of the whole run. */
+  /** Optimizer steps of the whole run; 0 only measures (validateAtStart) and exports nothing new. */
   steps: number;
   /** Packed rows (micro-batches) per optimizer step: gradient accumulation. */
   rowsPerStep: number;
@@ -47,6 +47,8 @@ export interface TrainingConfig {
   adamEpsilon: number;
 
   validationEvery: number;
+  /** Also measure the validation loss before the first step (the starting point of the curve). */
+  validateAtStart: boolean;
   checkpointEvery: number;
   /** Data order and LoRA initialisation. */
   seed: number;
@@ -76,6 +78,7 @@ export const trainingDefaults = {
   adamBeta2: 0.999,
   adamEpsilon: 1e-8,
   validationEvery: 50,
+  validateAtStart: false,
   checkpointEvery: 50,
   seed: 1,
   threads: 1,

@@ -25,7 +25,7 @@ const configSchema = z
     loraTargets: z
       .union([z.literal("all"), z.array(z.enum(["q", "k", "v", "o", "gate", "up", "down"]))])
       .optional(),
-    steps: positiveInteger.optional(),
+    steps: z.number().int().nonnegative().optional(),
     rowsPerStep: positiveInteger.optional(),
     sequenceLength: positiveInteger.optional(),
     learningRate: z.number().nonnegative().optional(),
@@ -38,6 +38,7 @@ const configSchema = z
     adamBeta2: z.number().optional(),
     adamEpsilon: z.number().optional(),
     validationEvery: positiveInteger.optional(),
+    validateAtStart: z.boolean().optional(),
     checkpointEvery: positiveInteger.optional(),
     seed: z.number().int().nonnegative().optional(),
     threads: positiveInteger.optional(),

@@ -28,7 +28,7 @@ interface ImportJob {
 }
 
 /** The object store as the server reports it (its port is the server's to know), with the CLI's own key. */
-async function s3ClientFor(
+export async function s3ClientFor(
   config: StrataConfig,
   api: ApiClient,
 ): Promise<{ client: S3Client; bucket: string }> {

@@ -17,6 +17,7 @@ import {
 import { formatTable } from "../format-table.js";
 import { createModelCommand } from "./models-create.js";
 import { importModelCommand, removeModelCommand } from "./models-import.js";
+import { pretrainingJobsCommand, pretrainModelCommand } from "./models-pretrain.js";
 import { quantizeModelCommand } from "./models-quantize.js";
 
 const listOptions = {
@@ -117,5 +118,7 @@ export async function modelsCommand(argv: string[], environment: CommandEnvironm
   if (subcommand === "import") return importModelCommand(rest, environment);
   if (subcommand === "remove") return removeModelCommand(rest, environment);
   if (subcommand === "quantize") return quantizeModelCommand(rest, environment);
-  throw new CliError("usage: strata models list|get|create|import|remove|quantize …", 2);
+  if (subcommand === "pretrain") return pretrainModelCommand(rest, environment);
+  if (subcommand === "pretraining") return pretrainingJobsCommand(rest, environment);
+  throw new CliError("usage: strata models list|get|create|import|remove|quantize|pretrain|pretraining …", 2);
 }

@@ -12,6 +12,8 @@ import { fileURLToPath } from "node:url";
 export interface StateOfTheUnionSpeech {
   year: number;
   president: string;
+  /** As the dataset spells it ("Republican", "Democratic"…); empty when it has none. */
+  party: string;
   text: string;
 }
 
@@ -39,7 +41,8 @@ export function stateOfTheUnionSpeeches(filter: YearFilter = {}): StateOfTheUnio
     if (!Number.isFinite(year) || typeof entry.text !== "string") {
       throw new Error(`${stateOfTheUnionPackage} returned an entry without a year and text`);
     }
-    return { year, president, text: entry.text };
+    const party = typeof entry.party === "string" ? entry.party : "";
+    return { year, president, party, text: entry.text };
   });
   return speeches
     .filter((speech) => yearMatches(speech.year, filter))

@@ -4,12 +4,32 @@
 export interface AccessDeniedException {
   message?: string;
 }
+export interface AdviseCustomizationMethodRequest {
+  s3Uri: string;
+  goal?: string;
+}
+export interface AdviseCustomizationMethodResponse {
+  detectedFormat: string;
+  recordsExamined: number;
+  recommendedMethod?: string;
+  customizationType?: string;
+  reason: string;
+  methods: Array<MethodFit>;
+}
 export interface BedrockEquivalentCost {
   modelId: string;
   costUsd: number;
   inputPricePer1kTokens: number;
   outputPricePer1kTokens: number;
   priceSource: string;
+}
+export interface BedrockTrainingPrice {
+  modelId: string;
+  modelName: string;
+  pricePer1kTokens: number;
+  cost: number;
+  source: string;
+  asOf?: string;
 }
 export type BuiltinCorpus = "sotu-before-1900" | "moby-dick" | "sotu-before-1900-and-moby-dick";
 export interface CatalogModel {
@@ -62,11 +82,174 @@ export interface CreateModelResponse {
   tokenizerTrainingSeconds?: number;
   totalSeconds?: number;
 }
+export interface CreatePretrainingJobRequest {
+  jobName: string;
+  modelName: string;
+  preset?: ModelPreset;
+  dimensions?: ModelDimensions;
+  seed?: number;
+  corpus?: PretrainingCorpus;
+  steps?: number;
+  rowsPerStep?: number;
+  sequenceLength?: number;
+  learningRate?: number;
+  warmupSteps?: number;
+  quantization?: PretrainingQuantization;
+  heldOutCharacters?: number;
+}
+export interface CreatePretrainingJobResponse {
+  jobArn: string;
+}
+export interface CustomModelLineage {
+  baseModelId: string;
+  baseCustomModelId?: string;
+  trainingData: DatasetLineage;
+  validationData: Array<DatasetLineage>;
+  hyperParameters: Record<string, string>;
+  steps: number;
+  trainedTokens: number;
+  trainingLoss?: number;
+  validationLosses: Array<number>;
+  trainerVersion: string;
+}
+export interface CustomizationCostEstimate {
+  currency: string;
+  localPricePer1kTokens: number;
+  localCost: number;
+  bedrockEquivalents: Array<BedrockTrainingPrice>;
+}
+export type CustomizationTypeName = "FINE_TUNING" | "CONTINUED_PRE_TRAINING" | "DISTILLATION" | "REINFORCEMENT_FINE_TUNING" | "IMPORTED";
+export interface DatasetLineage {
+  s3Uri: string;
+  sha256: string;
+  bytes: number;
+  records: number;
+}
+export interface DatasetProblem {
+  file: string;
+  line: number;
+  field?: string;
+  reason: string;
+}
+export interface DatasetReport {
+  valid: boolean;
+  format: string;
+  records: number;
+  bytes: number;
+  problems: Array<DatasetProblem>;
+  omittedProblems: number;
+  stats: DatasetStats;
+}
+export interface DatasetStats {
+  characters: number;
+  maxRecordCharacters: number;
+  maxRecordTokens?: number;
+  validRecords: number;
+  emptyLines: number;
+}
+export interface EstimateModelCustomizationJobRequest {
+  baseModelIdentifier: string;
+  customizationType?: CustomizationTypeName;
+  trainingDataS3Uri: string;
+  validationDataS3Uri?: string;
+  hyperParameters?: Record<string, string>;
+}
+export interface EstimateModelCustomizationJobResponse {
+  baseModelId: string;
+  customizationType: string;
+  format: string;
+  hyperParameters: Record<string, string>;
+  records: number;
+  validationRecords: number;
+  rows: number;
+  tokens: number;
+  trainedTokensPerEpoch: number;
+  epochs: number;
+  trainedTokens: number;
+  processedTokens: number;
+  stepsPerEpoch: number;
+  totalSteps: number;
+  throughput: ThroughputEstimate;
+  estimatedSeconds: number;
+  memory: MemoryEstimate;
+  cost: CustomizationCostEstimate;
+}
+export interface ExportCustomModelRequest {
+  modelIdentifier: string;
+  s3Uri?: string;
+}
+export interface ExportCustomModelResponse {
+  s3Uri: string;
+  artifactKind: string;
+  fileSizeBytes: number;
+  baseModelId: string;
+}
 export interface GetCatalogModelRequest {
   modelIdentifier: string;
 }
 export interface GetCatalogModelResponse {
   model: CatalogModel;
+}
+export interface GetCustomModelLineageRequest {
+  modelIdentifier: string;
+}
+export interface GetCustomModelLineageResponse {
+  modelArn: string;
+  modelName: string;
+  jobArn: string;
+  trainingMethod: string;
+  artifactKind: string;
+  fileSizeBytes: number;
+  baseModelFile: string;
+  artifactFile: string;
+  lineage: CustomModelLineage;
+}
+export interface GetModelCustomizationJobProgressRequest {
+  jobIdentifier: string;
+  afterStep?: number;
+}
+export interface GetModelCustomizationJobProgressResponse {
+  jobArn: string;
+  jobName: string;
+  status: string;
+  phase: string;
+  step: number;
+  totalSteps?: number;
+  stepsPerEpoch?: number;
+  epoch?: number;
+  epochCount?: number;
+  trainingLoss?: number;
+  validationLoss?: number;
+  tokensPerSecond?: number;
+  etaSeconds?: number;
+  failureMessage?: string;
+  outputModelArn?: string;
+  metrics: Array<MetricPoint>;
+}
+export interface GetPretrainingJobRequest {
+  jobIdentifier: string;
+}
+export interface GetPretrainingJobResponse {
+  jobArn: string;
+  jobName: string;
+  modelId: string;
+  status: PretrainingStatus;
+  phase?: string;
+  failureMessage?: string;
+  steps: number;
+  step: number;
+  loss?: number;
+  tokensPerSecond?: number;
+  tokensSeen?: number;
+  heldOutPerplexity?: Array<PerplexityPoint>;
+  shippedPerplexity?: number;
+  corpus?: string;
+  parameterCount?: number;
+  fileSizeBytes?: number;
+  creationTime: Date;
+  lastModifiedTime?: Date;
+  endTime?: Date;
+  resumedFromStep?: number;
 }
 export type GetServiceInfoRequest = Record<string, never>;
 export interface GetServiceInfoResponse {
@@ -151,6 +334,10 @@ export type ListKeysRequest = Record<string, never>;
 export interface ListKeysResponse {
   keySummaries: Array<KeySummary>;
 }
+export type ListPretrainingJobsRequest = Record<string, never>;
+export interface ListPretrainingJobsResponse {
+  jobs: Array<GetPretrainingJobResponse>;
+}
 export interface LocalModelDetails {
   source: string;
   architecture: string;
@@ -161,6 +348,27 @@ export interface LocalModelDetails {
   hasChatTemplate?: boolean;
   fileSizeBytes: number;
   creationTime: Date;
+}
+export interface MemoryEstimate {
+  totalBytes: number;
+  description: string;
+  availableBytes: number;
+  fits: boolean;
+}
+export interface MethodFit {
+  method: string;
+  customizationType?: string;
+  fits: boolean;
+  dataNeeded: string;
+}
+export interface MetricPoint {
+  kind: string;
+  step: number;
+  epoch: number;
+  loss: number;
+  perplexity: number;
+  learningRate?: number;
+  tokensPerSecond?: number;
 }
 export type ModelCustomization = "FINE_TUNING" | "CONTINUED_PRE_TRAINING" | "DISTILLATION";
 export interface ModelDimensions {
@@ -181,6 +389,13 @@ export interface ObjectStoreInfo {
   region?: string;
   forcePathStyle?: boolean;
 }
+export interface PerplexityPoint {
+  step: number;
+  perplexity: number;
+}
+export type PretrainingCorpus = "sotu-before-1900-and-moby-dick";
+export type PretrainingQuantization = "q8_0" | "f16" | "f32";
+export type PretrainingStatus = "InProgress" | "Completed" | "Failed" | "Stopping" | "Stopped";
 export type PriceBasis = "bedrock-on-demand" | "local-model" | "local-default" | "unpriced";
 export type QuantizationType = "q8_0" | "q4_k_m";
 export interface QuantizeModelRequest {
@@ -204,7 +419,16 @@ export interface RevokeKeyRequest {
 }
 export type RevokeKeyResponse = Record<string, never>;
 export type ServedBy = "LOCAL_ENGINE" | "PASS_THROUGH" | "CATALOG_ONLY";
+export interface StopPretrainingJobRequest {
+  jobIdentifier: string;
+}
+export type StopPretrainingJobResponse = Record<string, never>;
 export type TensorType = "F32" | "F16" | "Q8_0";
+export interface ThroughputEstimate {
+  tokensPerSecond: number;
+  source: string;
+  measuredAt?: Date;
+}
 export interface TokenizerSource {
   builtinCorpus?: BuiltinCorpus;
   corpusS3Uri?: string;
@@ -222,6 +446,14 @@ export interface UsageSummaryGroup {
   timeToFirstTokenMsP50?: number;
   costUsd: number;
   bedrockEquivalentCostUsd?: number;
+}
+export interface ValidateDatasetRequest {
+  s3Uri: string;
+  baseModelIdentifier?: string;
+  validation?: boolean;
+}
+export interface ValidateDatasetResponse {
+  report: DatasetReport;
 }
 export interface ValidationException {
   message?: string;

@@ -102,9 +102,113 @@ export interface UsageInvocationTable {
 }
 
 export interface StrataDatabase {
+  pretraining_jobs: PretrainingJobTable;
   access_keys: AccessKeyTable;
   api_keys: ApiKeyTable;
   local_models: LocalModelTable;
   model_import_jobs: ModelImportJobTable;
   usage_invocations: UsageInvocationTable;
+  model_customization_jobs: ModelCustomizationJobTable;
+  customization_job_metrics: CustomizationJobMetricTable;
+  custom_models: CustomModelTable;
+  training_throughput: TrainingThroughputTable;
+}
+
+/** A model customization job (src/customization/jobs/). JSON columns hold what Bedrock echoes back. */
+export interface ModelCustomizationJobTable {
+  job_id: string;
+  job_name: string;
+  custom_model_name: string;
+  role_arn: string;
+  /** The local catalog model at the root of the lineage (local.<name> or strata.<name>). */
+  base_model_id: string;
+  /** Set when a custom model is trained further. */
+  base_custom_model_id: string | null;
+  /** The GGUF the trainer starts from, relative to the data directory. */
+  base_model_file: string;
+  customization_type: "FINE_TUNING" | "CONTINUED_PRE_TRAINING";
+  /** JSON: the effective hyperparameters, strings as Bedrock returns them. */
+  hyper_parameters: string;
+  training_data_uri: string;
+  /** JSON array of s3:// URIs. */
+  validation_data_uris: string;
+  output_data_uri: string;
+  client_request_token: string | null;
+  request_fingerprint: string;
+  status: "InProgress" | "Completed" | "Failed" | "Stopping" | "Stopped";
+  /** Queued | DataProcessing | Training | Registering | Done: statusDetails and the CLI's progress. */
+  phase: string;
+  failure_message: string | null;
+  custom_model_id: string | null;
+  current_step: number;
+  total_steps: number | null;
+  steps_per_epoch: number | null;
+  training_loss: number | null;
+  tokens_per_second: number | null;
+  /** JSON array: the last validation loss of each validator. */
+  validation_losses: string | null;
+  created_at: string;
+  last_modified_at: string;
+  end_at: string | null;
+}
+
+export interface CustomizationJobMetricTable {
+  job_id: string;
+  kind: "training" | "validation";
+  step: number;
+  epoch: number;
+  loss: number;
+  perplexity: number;
+  learning_rate: number | null;
+  tokens_per_second: number | null;
+  recorded_at: string;
+}
+
+export interface CustomModelTable {
+  custom_model_id: string;
+  model_name: string;
+  job_id: string;
+  job_name: string;
+  base_model_id: string;
+  base_custom_model_id: string | null;
+  customization_type: "FINE_TUNING" | "CONTINUED_PRE_TRAINING";
+  training_method: "lora" | "full";
+  /** What the engine needs to serve it: the base GGUF and the adapter (lora) or the merged GGUF (full). */
+  base_model_file: string;
+  artifact_file: string;
+  artifact_kind: "lora-adapter" | "merged-model";
+  file_size_bytes: number;
+  hyper_parameters: string;
+  training_data_uri: string;
+  validation_data_uris: string;
+  output_data_uri: string;
+  training_loss: number | null;
+  validation_losses: string | null;
+  /** JSON: datasets with sha256, hyperparameters, metrics, trainer version. */
+  lineage: string;
+  created_at: string;
+}
+
+/** Training tokens/s measured per (base file, method, rank, sequence length), for the dry run's wall time. */
+export interface TrainingThroughputTable {
+  base_model_file: string;
+  training_method: string;
+  lora_rank: number;
+  sequence_length: number;
+  tokens_per_second: number;
+  measured_at: string;
+}
+
+/** A pretraining job (src/pretraining/jobs/): request and progress as JSON documents. */
+export interface PretrainingJobTable {
+  job_id: string;
+  job_name: string;
+  model_id: string;
+  status: "InProgress" | "Completed" | "Failed" | "Stopping" | "Stopped";
+  request: string;
+  progress: string;
+  failure_message: string | null;
+  created_at: string;
+  updated_at: string;
+  ended_at: string | null;
 }

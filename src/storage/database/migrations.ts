@@ -1,6 +1,8 @@
 // Versioned schema migrations, applied in name order at open. Never edit a migration that has shipped: add
 // the next one. The names also tell a Strata whether a database was written by a newer version of itself.
 import { type Kysely, type Migration, sql } from "kysely";
+import { customizationJobsAndCustomModels } from "./migration-0003-customization-jobs-and-custom-models.js";
+import { pretrainingJobs } from "./migration-0004-pretraining-jobs.js";
 
 export const migrations: Record<string, Migration> = {
   "0001-keys-models-and-import-jobs": {
@@ -112,4 +114,6 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  "0003-customization-jobs-and-custom-models": customizationJobsAndCustomModels,
+  "0004-pretraining-jobs": pretrainingJobs,
 };
