@@ -847,7 +847,8 @@ Napi::Value OpenTrainer(const Napi::CallbackInfo &info) {
         Napi::Object o = info[0].As<Napi::Object>();
         RejectUnknownKeys(env, o, "option",
                           {"modelPath", "mode", "loraRank", "loraAlpha", "loraTargets", "adamBeta1", "adamBeta2",
-                           "adamEpsilon", "weightDecay", "maxGradNorm", "threads", "maxTokens", "seed", "backendDir"});
+                           "adamEpsilon", "weightDecay", "maxGradNorm", "threads", "maxTokens", "seed", "backendDir",
+                           "device"});
         model_path = ReadString(env, o.Get("modelPath"), "options.modelPath");
         if (model_path.empty()) TypeFail(env, "options.modelPath must not be empty");
         if (Present(o, "mode")) {
@@ -869,6 +870,12 @@ Napi::Value OpenTrainer(const Napi::CallbackInfo &info) {
         if (Present(o, "maxTokens")) config.max_tokens = (int)ReadInteger(env, o.Get("maxTokens"), "options.maxTokens", 1, int_max);
         if (Present(o, "seed")) config.seed = ReadSeed(env, o.Get("seed"));
         if (Present(o, "backendDir")) backend_dir = ReadString(env, o.Get("backendDir"), "options.backendDir");
+        if (Present(o, "device")) {
+            const std::string device = ReadString(env, o.Get("device"), "options.device");
+            if (device == "cpu") config.device = STRATA_TRAINER_DEVICE_CPU;
+            else if (device == "gpu") config.device = STRATA_TRAINER_DEVICE_GPU;
+            else TypeFail(env, "options.device must be \"cpu\" or \"gpu\", not \"" + device + "\"");
+        }
     } catch (const Napi::Error &e) {
         return Rejected(env, e.Value());
     }

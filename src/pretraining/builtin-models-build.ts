@@ -22,7 +22,7 @@ export async function buildBaseModel(
   modelsDirectory: string,
   log: (line: string) => void,
 ): Promise<void> {
-  const recipe = tinyBaseRecipe;
+  const recipe = { ...tinyBaseRecipe, ...threadsOverride() };
   const corpus = pretrainingCorpus();
   log(`corpus: ${corpus.description}`);
   log(`model: ${parameterCount(recipe.dimensions).toLocaleString("en")} parameters, ${recipe.steps} steps`);
@@ -112,8 +112,9 @@ export async function buildChatModel(
   workDirectory: string,
   modelsDirectory: string,
   log: (line: string) => void,
-  recipe: ChatRecipe = tinyChatRecipe,
+  chosen: ChatRecipe = tinyChatRecipe,
 ): Promise<void> {
+  const recipe = { ...chosen, ...threadsOverride() };
   const basePath = join(workDirectory, "base", "trained-f32.gguf");
   if (!existsSync(basePath)) throw new Error(`${basePath} is missing: build the base model first`);
   const chatDirectory = join(workDirectory, "chat");
@@ -199,6 +200,15 @@ export async function buildChatModel(
     join(modelsDirectory, "strata.tiny-chat-v1.recipe.json"),
     `${JSON.stringify(record, null, 2)}\n`,
   );
+}
+
+/**
+ * STRATA_BUILD_THREADS overrides the recipe's thread count (not part of the model: only the speed changes).
+ * On a busy 2-core machine one thread beats two, whose barrier spins while the other thread waits for a core.
+ */
+function threadsOverride(): { threads?: number } {
+  const value = Number(process.env.STRATA_BUILD_THREADS);
+  return Number.isInteger(value) && value > 0 ? { threads: value } : {};
 }
 
 function round(value: number): number {

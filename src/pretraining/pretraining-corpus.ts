@@ -29,7 +29,9 @@ export function pretrainingCorpus(): PretrainingCorpus {
   const speeches = stateOfTheUnionSpeeches({ before: 1900 });
   const heldOut: StateOfTheUnionSpeech[] = [];
   const trainingSpeeches: StateOfTheUnionSpeech[] = [];
-  speeches.forEach((speech, index) => (isHeldOutSpeech(index) ? heldOut : trainingSpeeches).push(speech));
+  for (const [index, speech] of speeches.entries()) {
+    (isHeldOutSpeech(index) ? heldOut : trainingSpeeches).push(speech);
+  }
   const chapters = [...mobyDickTexts()];
   return {
     training: [...trainingSpeeches.map((speech) => speech.text), ...chapters],

@@ -34,6 +34,11 @@ export interface NativeTrainerOptions {
   seed?: number | bigint;
   /** Folder with libggml-cpu-*.so; default: the folder of the linked libggml-base.so. */
   backendDir?: string;
+  /**
+   * Where weights, optimizer state and the graph live: "cpu" (default), or "gpu" — the first GPU backend of
+   * the linked ggml, which node-llama-cpp's prebuilt CPU binaries do not have (scripts/cuda-smoke.sh builds one).
+   */
+  device?: "cpu" | "gpu";
 }
 
 /**
@@ -154,7 +159,7 @@ export interface NativeTrainerModule {
     options?: QuantizeOptions,
   ): Promise<void>;
   defaultOptions(): Required<
-    Omit<NativeTrainerOptions, "modelPath" | "backendDir" | "loraTargets" | "seed">
+    Omit<NativeTrainerOptions, "modelPath" | "backendDir" | "loraTargets" | "seed" | "device">
   > & {
     loraTargets: LoraTarget[];
     seed: number;

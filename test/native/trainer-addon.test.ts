@@ -241,6 +241,16 @@ describe("native trainer addon errors", () => {
     });
   });
 
+  it("device gpu on node-llama-cpp's CPU-only ggml is refused at open, naming what to do", async () => {
+    await expect(addon.openTrainer({ modelPath: f32Model, device: "gpu" })).rejects.toMatchObject({
+      code: "STRATA_TRAINER_BACKEND_ERROR",
+      message: expect.stringContaining("no GPU backend in this ggml build"),
+    });
+    await expect(
+      addon.openTrainer({ modelPath: f32Model, device: "tpu" as "gpu" }),
+    ).rejects.toThrow(new TypeError('options.device must be "cpu" or "gpu", not "tpu"'));
+  });
+
   it("LoRA targets: an empty set is the core's error, an unknown name the addon's", async () => {
     await expect(addon.openTrainer({ modelPath: f32Model, loraTargets: [] })).rejects.toMatchObject({
       code: "STRATA_TRAINER_INVALID_ARGUMENT",
