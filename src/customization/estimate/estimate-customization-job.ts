@@ -1,15 +1,16 @@
 // The dry run before launch: the same checks and data path as CreateModelCustomizationJob, then what the job
 // would cost — steps, tokens (the base model's tokenizer and chat template), trained tokens × epochs, wall time
 // from this host's measured trainer throughput, peak memory (the trainer's own estimate) and price.
+
 import { freemem } from "node:os";
-import { join } from "node:path";
+import { localModelFilePath } from "../../catalog/local-model-registry.js";
 import { ValidationException } from "../../protocol/aws-errors.js";
 import type { ObjectStoreResolver } from "../../storage/object-store/object-store-resolver.js";
-import { loadTokenizerModel } from "../../training/data/prepare-training-data.js";
 import { describeMemoryEstimate, estimateTrainingMemory } from "../../training/estimate-training-memory.js";
 import { resolveTrainingConfig } from "../../training/training-config.js";
 import { DatasetNotFoundError } from "../datasets/dataset-lines.js";
 import { DatasetProblemsError, type JobDataLimits, prepareJobData } from "../datasets/prepare-job-data.js";
+import type { TokenizerCache } from "../datasets/tokenizer-cache.js";
 import { parseHyperParameters } from "../hyperparameters/parse-hyperparameters.js";
 import type { CustomizationType } from "../jobs/customization-job-store.js";
 import { planTrainingSteps } from "../jobs/plan-training-steps.js";
@@ -31,6 +32,7 @@ export interface EstimateDependencies extends BaseModelSources {
   objectStores: ObjectStoreResolver;
   limits: JobDataLimits;
   throughput: TrainingThroughputStore;
+  tokenizers: TokenizerCache;
   trainerThreads: number;
   localTrainingPricePer1kTokens: number;
 }
@@ -41,7 +43,7 @@ export async function estimateCustomizationJob(request: EstimateRequest, deps: E
   const parsed = parseHyperParameters(request.hyperParameters, base.contextLength);
   if (!parsed.ok) throw new ValidationException(parsed.reason);
   const hyper = parsed.values;
-  const modelPath = join(deps.dataDirectory, base.baseModelFile);
+  const modelPath = localModelFilePath(deps.dataDirectory, { filePath: base.baseModelFile });
 
   let data: Awaited<ReturnType<typeof prepareJobData>>;
   try {
@@ -57,6 +59,7 @@ export async function estimateCustomizationJob(request: EstimateRequest, deps: E
       sequenceLength: hyper.maxSequenceLength,
       limits: deps.limits,
       objectStores: deps.objectStores,
+      tokenizers: deps.tokenizers,
     });
   } catch (error) {
     if (error instanceof DatasetNotFoundError || error instanceof DatasetProblemsError)
@@ -79,9 +82,7 @@ export async function estimateCustomizationJob(request: EstimateRequest, deps: E
     learningRate: hyper.learningRate,
     threads: deps.trainerThreads,
   });
-  const tokenizer = await loadTokenizerModel(modelPath);
-  const memory = estimateTrainingMemory(tokenizer, trainingConfig);
-  await tokenizer.dispose();
+  const memory = estimateTrainingMemory(await deps.tokenizers.get(modelPath), trainingConfig);
   const availableBytes = freemem();
 
   const key = {

@@ -5,9 +5,13 @@
 //
 // The signal's reason says why a run is cut short: "stop" (StopModelCustomizationJob → Stopped) or "shutdown"
 // (the server is closing: the job stays InProgress and resumes from its last checkpoint at the next start).
-import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+
+import { existsSync } from "node:fs";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { localModelFilePath } from "../../catalog/local-model-registry.js";
 import type { Logger } from "../../logging/logger.js";
+import { dequantizeGgufToF32, nonF32TensorTypes } from "../../model-files/gguf/dequantize-gguf.js";
 import { readGgufHeader, summarizeLlamaFamilyModel } from "../../model-files/gguf/read-gguf.js";
 import type { ObjectStoreResolver } from "../../storage/object-store/object-store-resolver.js";
 import { readCheckpoint } from "../../training/checkpoint-files.js";
@@ -16,6 +20,7 @@ import type { TrainingConfigInput } from "../../training/training-config.js";
 import type { CustomModelRegistry } from "../custom-models/custom-model-registry.js";
 import { type JobDataLimits, prepareJobData } from "../datasets/prepare-job-data.js";
 import { stageDataset } from "../datasets/stage-dataset.js";
+import type { TokenizerCache } from "../datasets/tokenizer-cache.js";
 import {
   type TrainingThroughputStore,
   typicalTokensPerSecond,
@@ -23,9 +28,9 @@ import {
 import { hyperParametersFromEffective } from "../hyperparameters/parse-hyperparameters.js";
 import type { CustomizationJob, CustomizationJobStore } from "./customization-job-store.js";
 import type { CustomizationMetricsStore } from "./customization-metrics-store.js";
-import { jobOutputPrefix, metricsCsv, trainingMetricsFile, validationMetricsFile } from "./metrics-csv.js";
 import { killOrphanedTrainer, trainerPidFile } from "./orphaned-trainer.js";
 import { planTrainingSteps } from "./plan-training-steps.js";
+import { registerCustomModel, writeMetricsCsvs } from "./register-custom-model.js";
 import { TrainingEventRecorder } from "./training-event-recorder.js";
 
 export interface CustomizationJobDependencies {
@@ -36,6 +41,7 @@ export interface CustomizationJobDependencies {
   throughput: TrainingThroughputStore;
   objectStores: ObjectStoreResolver;
   limits: JobDataLimits;
+  tokenizers: TokenizerCache;
   trainerThreads: number;
   trainerVersion: string;
   logger: Logger;
@@ -60,7 +66,7 @@ export async function runCustomizationJob(
 ): Promise<void> {
   const { jobs, metrics } = deps;
   const directory = jobDirectory(deps.dataDirectory, job.jobId);
-  const modelPath = join(deps.dataDirectory, job.baseModelFile);
+  const modelPath = localModelFilePath(deps.dataDirectory, { filePath: job.baseModelFile });
   await mkdir(join(directory, "data"), { recursive: true });
 
   // 1. Data: hashed local copies, validated and packed exactly as CreateModelCustomizationJob checked them.
@@ -91,6 +97,7 @@ export async function runCustomizationJob(
     sequenceLength: hyperParameters.maxSequenceLength,
     limits: deps.limits,
     objectStores: deps.objectStores,
+    tokenizers: deps.tokenizers,
   });
   const plan = planTrainingSteps(data.rows.length, hyperParameters);
   await jobs.recordProgress(job.jobId, {
@@ -102,7 +109,7 @@ export async function runCustomizationJob(
   // 2. Training, in its own process; the checkpoint directory belongs to the job, so a rerun resumes it.
   const outputPath = join(directory, "output.gguf");
   const config: TrainingConfigInput = {
-    modelPath,
+    modelPath: hyperParameters.trainingMethod === "full" ? await f32Base(modelPath, directory) : modelPath,
     checkpointDirectory: join(directory, "checkpoints"),
     training: data.training,
     ...(data.validation ? { validation: data.validation } : {}),
@@ -116,6 +123,9 @@ export async function runCustomizationJob(
     learningRate: hyperParameters.learningRate,
     warmupSteps: Math.min(hyperParameters.learningRateWarmupSteps, plan.totalSteps),
     validationEvery: plan.validationEvery,
+    // Strata's addition: the base model's loss on the validation data, measured once before the first step
+    // (the step-0 validation metric), so a job shows its validation loss before and after.
+    validateAtStart: true,
     checkpointEvery: plan.checkpointEvery,
     seed: 1,
     threads: deps.trainerThreads,
@@ -183,99 +193,44 @@ export async function runCustomizationJob(
       measured,
     );
 
-  // 3. Metrics CSVs under the output prefix, as Bedrock writes them.
+  // 3. Bedrock's metrics CSVs under the output prefix; 4. the custom model, registered with its lineage.
   await jobs.recordProgress(job.jobId, { phase: "Registering" });
   // An early-stopped run may have trained a step past the checkpoint it exported: that step is not the model's.
   const points = (await metrics.list(job.jobId)).filter((point) => point.step <= steps);
-  const { store, key } = deps.objectStores.resolve(
-    jobOutputPrefix(job.outputDataUri, job.jobId),
-    "outputDataConfig.s3Uri",
-  );
-  await store.put(`${key}${trainingMetricsFile}`, Buffer.from(metricsCsv(points, "training")), {
-    contentType: "text/csv",
-  });
-  if (job.validationDataUris.length > 0)
-    await store.put(`${key}${validationMetricsFile}`, Buffer.from(metricsCsv(points, "validation")), {
-      contentType: "text/csv",
-    });
-
-  // 4. The artifact into models/, then one transaction registers the model and completes the job. The id is
-  //    kept in the job directory, so a registration interrupted by a crash redoes the same move.
-  const customModelId = await reservedCustomModelId(directory, deps.newCustomModelId);
-  const artifactFile = join("models", `custom-${customModelId}.gguf`);
-  try {
-    await rename(outputPath, join(deps.dataDirectory, artifactFile));
-  } catch (error) {
-    if (
-      (error as NodeJS.ErrnoException).code !== "ENOENT" ||
-      !(await exists(join(deps.dataDirectory, artifactFile)))
-    )
-      throw error;
-  }
-  const lastTraining = points.filter((point) => point.kind === "training" && point.step <= steps).at(-1);
-  const finalValidation = points.filter((point) => point.kind === "validation" && point.step <= steps).at(-1);
-  const finalValidationLosses = finalValidation ? [finalValidation.loss] : [];
-  await deps.customModels.registerForCompletedJob({
-    customModelId,
-    modelName: job.customModelName,
-    jobId: job.jobId,
-    jobName: job.jobName,
-    baseModelId: job.baseModelId,
-    ...(job.baseCustomModelId ? { baseCustomModelId: job.baseCustomModelId } : {}),
-    customizationType: job.customizationType,
-    trainingMethod: hyperParameters.trainingMethod,
-    baseModelFile: job.baseModelFile,
-    artifactFile,
-    artifactKind: hyperParameters.trainingMethod === "lora" ? "lora-adapter" : "merged-model",
-    fileSizeBytes: (await stat(join(deps.dataDirectory, artifactFile))).size,
-    hyperParameters: job.hyperParameters,
-    trainingDataUri: job.trainingDataUri,
-    validationDataUris: job.validationDataUris,
-    outputDataUri: job.outputDataUri,
-    ...(lastTraining ? { trainingLoss: lastTraining.loss } : {}),
-    validationLosses: finalValidationLosses,
-    lineage: {
-      baseModelId: job.baseModelId,
-      ...(job.baseCustomModelId ? { baseCustomModelId: job.baseCustomModelId } : {}),
-      trainingData: {
-        s3Uri: training.s3Uri,
-        sha256: training.sha256,
-        bytes: training.bytes,
-        records: data.trainingReport.records,
-      },
-      validationData: validation.map((file, index) => ({
-        s3Uri: file.s3Uri,
-        sha256: file.sha256,
-        bytes: file.bytes,
-        records: data.validationReports[index]?.records ?? 0,
-      })),
-      hyperParameters: job.hyperParameters,
-      steps,
-      trainedTokens: data.trainedTokensPerEpoch * hyperParameters.epochCount,
-      ...(lastTraining ? { trainingLoss: lastTraining.loss } : {}),
-      validationLosses: finalValidationLosses,
-      trainerVersion: deps.trainerVersion,
-    },
+  await writeMetricsCsvs(job, points, deps.objectStores);
+  const customModelId = await registerCustomModel({
+    job,
+    deps,
+    directory,
+    outputPath,
+    points,
+    steps,
+    hyperParameters,
+    datasets: { training, validation },
+    data,
   });
   // The checkpoints and staged data served their purpose; the model and its lineage remain.
   await rm(directory, { recursive: true, force: true });
   deps.logger.info("customization job completed", { jobId: job.jobId, customModelId, steps });
 }
 
-async function reservedCustomModelId(directory: string, newId: () => string): Promise<string> {
-  const path = join(directory, "custom-model-id");
-  const existing = await readFile(path, "utf8").catch(() => undefined);
-  if (existing?.trim()) return existing.trim();
-  const id = newId();
-  await writeFile(path, id);
-  return id;
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
+/**
+ * Full fine-tuning updates F32 weights: a base stored as F16 or Q8_0 (the built-in models) is trained from an
+ * F32 copy in the job directory, made once (a resumed run finds it).
+ */
+async function f32Base(modelPath: string, directory: string): Promise<string> {
+  const types = await nonF32TensorTypes(modelPath);
+  if (types.length === 0) return modelPath;
+  const copy = join(directory, "base-f32.gguf");
+  if (existsSync(copy)) return copy;
+  try {
+    await dequantizeGgufToF32(modelPath, copy);
+  } catch (error) {
+    throw new JobFailure(
+      `trainingMethod=full needs the base model in F32; converting its ${types.join(", ")} tensors failed: ${(error as Error).message}. Use trainingMethod=lora.`,
+    );
+  }
+  return copy;
 }
 
 /** The context the base model was trained with, from its GGUF header (what CreateModelCustomizationJob used). */

@@ -1,7 +1,9 @@
 // Strata's extension operations around customization: dataset validation and advice, the dry run, live job
 // progress, custom-model lineage and export. Bedrock has no equivalent; the CLI is their main client.
+
 import { createReadStream } from "node:fs";
 import { join } from "node:path";
+import { localModelFilePath } from "../../catalog/local-model-registry.js";
 import type { ArnContext } from "../../model-import/resource-ids.js";
 import { ResourceNotFoundException } from "../../protocol/aws-errors.js";
 import { type OperationHandler, operation } from "../../protocol/dispatcher.js";
@@ -19,7 +21,6 @@ import type {
   ValidateDatasetRequest,
   ValidateDatasetResponse,
 } from "../../protocol/generated/strata-types.js";
-import { loadTokenizerModel } from "../../training/data/prepare-training-data.js";
 import { adviseCustomizationMethod } from "../advisor/advise-customization-method.js";
 import { sampleRecordShapes } from "../advisor/sample-record-shapes.js";
 import { customizationJobArn } from "../customization-arns.js";
@@ -62,23 +63,19 @@ export function customizationExtensionOperations(
         ? await resolveBaseModel(input.baseModelIdentifier, "FINE_TUNING", deps)
         : undefined;
       const tokenizerModel = base
-        ? await loadTokenizerModel(join(deps.dataDirectory, base.baseModelFile))
+        ? await deps.tokenizers.get(localModelFilePath(deps.dataDirectory, { filePath: base.baseModelFile }))
         : undefined;
-      try {
-        const report = await withDatasetFound(() =>
-          validateDatasetAt(input.s3Uri, {
-            objectStores: deps.objectStores,
-            fieldName: "s3Uri",
-            limits: input.validation ? deps.limits.validation : deps.limits.training,
-            ...(tokenizerModel && base
-              ? { tokenizer: { model: tokenizerModel, contextLength: base.contextLength } }
-              : {}),
-          }),
-        );
-        return { report: { valid: report.problems.length === 0, ...report } };
-      } finally {
-        await tokenizerModel?.dispose();
-      }
+      const report = await withDatasetFound(() =>
+        validateDatasetAt(input.s3Uri, {
+          objectStores: deps.objectStores,
+          fieldName: "s3Uri",
+          limits: input.validation ? deps.limits.validation : deps.limits.training,
+          ...(tokenizerModel && base
+            ? { tokenizer: { model: tokenizerModel, contextLength: base.contextLength } }
+            : {}),
+        }),
+      );
+      return { report: { valid: report.problems.length === 0, ...report } };
     }),
 
     AdviseCustomizationMethod: operation<AdviseCustomizationMethodRequest, AdviseCustomizationMethodResponse>(
