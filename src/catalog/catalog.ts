@@ -38,14 +38,23 @@ export function modelIdFromIdentifier(identifier: string): string {
   return arn?.[2] ?? identifier;
 }
 
+/** Provisioned throughput's measured model unit of a local model, once measured on this host. */
+export type ModelUnitSource = (local: LocalModel) => Record<string, unknown> | undefined;
+
 export class Catalog {
   /** The Bedrock entries never change while the server runs: build them once. */
   private readonly bedrockEntries: ReadonlyMap<string, CatalogEntry>;
+  private modelUnitOf: ModelUnitSource = () => undefined;
 
   constructor(private readonly options: CatalogOptions) {
     this.bedrockEntries = new Map(
       options.bedrockModels.map((model) => [model.modelId, this.fromBedrock(model)]),
     );
+  }
+
+  /** Set once provisioned throughput's meter exists (it needs the engine, made after the catalog). */
+  showModelUnits(source: ModelUnitSource): void {
+    this.modelUnitOf = source;
   }
 
   async list(filters: CatalogFilters = {}): Promise<CatalogEntry[]> {
@@ -141,6 +150,8 @@ export class Catalog {
         creationTime: local.creationTime,
       },
     };
+    const modelUnit = this.modelUnitOf(local);
+    if (modelUnit) model.modelUnit = modelUnit;
     return { model, summary };
   }
 }

@@ -9,6 +9,7 @@ import { jobsCommand } from "./commands/jobs.js";
 import { keysCommand } from "./commands/keys.js";
 import { modelsCommand } from "./commands/models.js";
 import { serveCommand } from "./commands/serve.js";
+import { throughputCommand } from "./commands/throughput.js";
 
 const usage = `usage: strata <command> [options]
 
@@ -33,6 +34,8 @@ const usage = `usage: strata <command> [options]
                    --dry-run (estimate only) --follow --json]
   jobs list|get|stop|logs   [JOB] [--status S --name-contains X | --follow] [--json]
   custom-models list|get|delete|export   [NAME|ARN] [--output FILE.gguf --s3-uri s3://…] [--json]
+  throughput create NAME --model MODEL   provisioned throughput   [--units N --commitment none|OneMonth|SixMonths --wait]
+  throughput list|get|update|delete|cost   [NAME|ARN] [--name --model --units | --force | --from --to] [--json]
   keys create      [--type access-key|api-key] [--description TEXT] [--json]
   keys list        [--json]
   keys revoke ID
@@ -48,6 +51,7 @@ const commands: Record<string, (argv: string[], environment: CommandEnvironment)
   data: dataCommand,
   jobs: jobsCommand,
   "custom-models": customModelsCommand,
+  throughput: throughputCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -60,3 +60,35 @@ describe("loadConfig", () => {
     });
   });
 });
+
+describe("customization settings", () => {
+  it("default to one job at a time, a free local price and Bedrock's common record limits", () => {
+    const config = loadConfig({ dataDir: mkdtempSync(join(tmpdir(), "strata-config-")) }, {});
+    expect(config.customization).toMatchObject({
+      maxConcurrentJobs: 1,
+      localTrainingPricePer1kTokens: 0,
+      maxTrainingRecords: 10_000,
+      maxValidationRecords: 1_000,
+      maxValidationBytes: 100_000_000,
+    });
+    expect(config.customization.trainerThreads).toBeGreaterThanOrEqual(1);
+  });
+
+  it("come from the environment or the config file, checked", () => {
+    const dataDir = dataDirectoryWithConfig({
+      maxConcurrentCustomizationJobs: 3,
+      localTrainingPricePer1kTokens: 0.0002,
+    });
+    expect(loadConfig({ dataDir }, { STRATA_TRAINER_THREADS: "4" }).customization).toMatchObject({
+      maxConcurrentJobs: 3,
+      trainerThreads: 4,
+      localTrainingPricePer1kTokens: 0.0002,
+    });
+    expect(() => loadConfig({ dataDir }, { STRATA_LOCAL_TRAINING_PRICE_PER_1K_TOKENS: "-1" })).toThrow(
+      new ConfigError("environment localTrainingPricePer1kTokens: -1 is not a number in 0–1000"),
+    );
+    expect(() => loadConfig({ dataDir }, { STRATA_MAX_CONCURRENT_CUSTOMIZATION_JOBS: "0" })).toThrow(
+      new ConfigError("environment maxConcurrentCustomizationJobs: 0 is not an integer in 1–64"),
+    );
+  });
+});

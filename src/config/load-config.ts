@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import type { LogLevel } from "../logging/logger.js";
-import { defaultConfig, type StrataConfig } from "./strata-config.js";
+import { defaultConfig, type ProvisionedThroughputSettings, type StrataConfig } from "./strata-config.js";
 
 export interface ConfigFlags {
   host?: string;
@@ -48,6 +48,20 @@ const environmentNames: Record<string, string> = {
   bedrockEndpoint: "STRATA_BEDROCK_ENDPOINT",
   sequencesPerModel: "STRATA_SEQUENCES_PER_MODEL",
   builtinModels: "STRATA_BUILTIN_MODELS",
+  maxConcurrentCustomizationJobs: "STRATA_MAX_CONCURRENT_CUSTOMIZATION_JOBS",
+  trainerThreads: "STRATA_TRAINER_THREADS",
+  localTrainingPricePer1kTokens: "STRATA_LOCAL_TRAINING_PRICE_PER_1K_TOKENS",
+  maxTrainingRecords: "STRATA_MAX_TRAINING_RECORDS",
+  maxValidationRecords: "STRATA_MAX_VALIDATION_RECORDS",
+  reservableCores: "STRATA_RESERVABLE_CORES",
+  modelUnitsPerCore: "STRATA_MODEL_UNITS_PER_CORE",
+  reservationQueuePerUnit: "STRATA_RESERVATION_QUEUE_PER_UNIT",
+  onDemandQueueLength: "STRATA_ON_DEMAND_QUEUE_LENGTH",
+  onDemandRequestsPerMinute: "STRATA_ON_DEMAND_REQUESTS_PER_MINUTE",
+  onDemandTokensPerMinute: "STRATA_ON_DEMAND_TOKENS_PER_MINUTE",
+  provisionedPriceNoCommitment: "STRATA_PROVISIONED_PRICE_NO_COMMITMENT",
+  provisionedPriceOneMonth: "STRATA_PROVISIONED_PRICE_ONE_MONTH",
+  provisionedPriceSixMonths: "STRATA_PROVISIONED_PRICE_SIX_MONTHS",
 };
 
 function onOff(layers: readonly Layer[], key: string): boolean | undefined {
@@ -206,6 +220,7 @@ export function loadConfig(
         defaults.customization.maxValidationBytes,
     },
     builtinModels: onOff(layers, "builtinModels") ?? defaults.builtinModels,
+    provisionedThroughput: provisionedThroughputSettings(layers),
     objectStore: s3Endpoint
       ? {
           kind: "s3",
@@ -257,4 +272,34 @@ export function loadConfig(
   }
   if (existsSync(configFile)) config.configFile = configFile;
   return config;
+}
+
+/** Provisioned throughput's settings; what is not set takes provisionedThroughputConfig()'s defaults. */
+function provisionedThroughputSettings(layers: readonly Layer[]): ProvisionedThroughputSettings {
+  const settings: ProvisionedThroughputSettings = {};
+  const reservableCores = integer(layers, "reservableCores", 0, 4096);
+  if (reservableCores !== undefined) settings.reservableCores = reservableCores;
+  const unitsPerCore = integer(layers, "modelUnitsPerCore", 1, 256);
+  if (unitsPerCore !== undefined) settings.unitsPerCore = unitsPerCore;
+  const queuePerUnit = integer(layers, "reservationQueuePerUnit", 0, 1024);
+  if (queuePerUnit !== undefined) settings.queuePerUnit = queuePerUnit;
+  const onDemandQueueLength = integer(layers, "onDemandQueueLength", 0, 100_000);
+  if (onDemandQueueLength !== undefined) settings.onDemandQueueLength = onDemandQueueLength;
+  const requestsPerMinute = integer(layers, "onDemandRequestsPerMinute", 1, 10_000_000);
+  const tokensPerMinute = integer(layers, "onDemandTokensPerMinute", 1, 1_000_000_000);
+  settings.onDemandQuota = {
+    ...(requestsPerMinute !== undefined ? { requestsPerMinute } : {}),
+    ...(tokensPerMinute !== undefined ? { tokensPerMinute } : {}),
+  };
+  const prices = {
+    ...optional("None", decimal(layers, "provisionedPriceNoCommitment", 0, 1_000_000)),
+    ...optional("OneMonth", decimal(layers, "provisionedPriceOneMonth", 0, 1_000_000)),
+    ...optional("SixMonths", decimal(layers, "provisionedPriceSixMonths", 0, 1_000_000)),
+  };
+  if (Object.keys(prices).length > 0) settings.pricesPerUnitHourUsd = prices;
+  return settings;
+}
+
+function optional<Key extends string>(key: Key, value: number | undefined): Partial<Record<Key, number>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<Key, number>);
 }

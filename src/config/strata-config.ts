@@ -52,8 +52,25 @@ export interface StrataConfig {
   builtinModels: boolean;
   /** Model customization jobs (src/customization/). */
   customization: CustomizationConfig;
+  /** Provisioned throughput and on-demand admission (src/provisioned-throughput/); unset fields take defaults. */
+  provisionedThroughput?: ProvisionedThroughputSettings;
   /** The config file that was read, if any. */
   configFile?: string;
+}
+
+export interface ProvisionedThroughputSettings {
+  /** Cores reservations may hold together (never more than all but one, the default). */
+  reservableCores?: number;
+  /** Model units per reserved core (default 4): each unit is one dedicated sequence on it. */
+  unitsPerCore?: number;
+  /** Requests waiting for a reservation's sequences, per model unit (default 2), before ThrottlingException. */
+  queuePerUnit?: number;
+  /** On-demand requests waiting for one model's sequences (default 32) before ThrottlingException. */
+  onDemandQueueLength?: number;
+  /** Per caller key on on-demand capacity (default: unlimited). */
+  onDemandQuota?: { requestsPerMinute?: number; tokensPerMinute?: number };
+  /** USD per model unit per hour by commitment term (defaults: src/provisioned-throughput/cost/reservation-prices.ts). */
+  pricesPerUnitHourUsd?: { None?: number; OneMonth?: number; SixMonths?: number };
 }
 
 export interface CustomizationConfig {

@@ -17,6 +17,7 @@ import { nativeTrainerPath } from "../training/native-trainer.js";
 import { CustomModelRegistry } from "./custom-models/custom-model-registry.js";
 import { CustomizationService, type CustomModelInUse, customModelNotInUse } from "./customization-service.js";
 import type { JobDataLimits } from "./datasets/prepare-job-data.js";
+import { TokenizerCache } from "./datasets/tokenizer-cache.js";
 import { TrainingThroughputStore } from "./estimate/training-throughput-store.js";
 import { CustomizationJobRunner } from "./jobs/customization-job-runner.js";
 import { CustomizationJobStore } from "./jobs/customization-job-store.js";
@@ -27,6 +28,8 @@ import { customizationOperations } from "./operations/customization-operations.j
 
 export interface Customization {
   service: CustomizationService;
+  /** Server shutdown: running jobs stay InProgress (they resume at the next start), tokenizers are freed. */
+  close(): Promise<void>;
   runner: CustomizationJobRunner;
   customModels: CustomModelRegistry;
   bedrockOperations: Record<string, OperationHandler>;
@@ -56,6 +59,7 @@ export function createCustomization(options: {
   const metrics = new CustomizationMetricsStore(database);
   const customModels = new CustomModelRegistry(database);
   const throughput = new TrainingThroughputStore(database);
+  const tokenizers = new TokenizerCache();
   const runner = new CustomizationJobRunner({
     dataDirectory: config.dataDirectory,
     jobs,
@@ -64,6 +68,7 @@ export function createCustomization(options: {
     throughput,
     objectStores: options.objectStores,
     limits,
+    tokenizers,
     trainerThreads: config.customization.trainerThreads,
     trainerVersion: trainerVersion(),
     logger: options.logger,
@@ -83,11 +88,16 @@ export function createCustomization(options: {
     runner,
     objectStores: options.objectStores,
     limits,
+    tokenizers,
     customModelArnOf: (model) => customModelArnOf(context, model),
     customModelInUse: options.customModelInUse ?? customModelNotInUse,
   });
   return {
     service,
+    close: async () => {
+      await runner.close();
+      await tokenizers.dispose();
+    },
     runner,
     customModels,
     bedrockOperations: customizationOperations(service, context),
@@ -100,6 +110,7 @@ export function createCustomization(options: {
         objectStores: options.objectStores,
         limits,
         throughput,
+        tokenizers,
         trainerThreads: config.customization.trainerThreads,
         localTrainingPricePer1kTokens: config.customization.localTrainingPricePer1kTokens,
       },

@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Catalog } from "../catalog/catalog.js";
-import type { LocalModelRegistry } from "../catalog/local-model-registry.js";
+import { type LocalModelRegistry, localModelFilePath } from "../catalog/local-model-registry.js";
 import { newResourceId } from "../model-import/resource-ids.js";
 import { ConflictException, ResourceNotFoundException, ValidationException } from "../protocol/aws-errors.js";
 import type { ObjectStoreResolver } from "../storage/object-store/object-store-resolver.js";
@@ -13,6 +13,7 @@ import type { CustomModel, CustomModelRegistry } from "./custom-models/custom-mo
 import { idFromCustomizationArn } from "./customization-arns.js";
 import { DatasetNotFoundError, requireDatasetObject } from "./datasets/dataset-lines.js";
 import { DatasetProblemsError, type JobDataLimits, prepareJobData } from "./datasets/prepare-job-data.js";
+import type { TokenizerCache } from "./datasets/tokenizer-cache.js";
 import { parseHyperParameters } from "./hyperparameters/parse-hyperparameters.js";
 import type { CustomizationJobRunner } from "./jobs/customization-job-runner.js";
 import type {
@@ -56,6 +57,7 @@ export interface CustomizationServiceOptions {
   runner: CustomizationJobRunner;
   objectStores: ObjectStoreResolver;
   limits: JobDataLimits;
+  tokenizers: TokenizerCache;
   customModelArnOf(model: CustomModel): string;
   customModelInUse: CustomModelInUse;
 }
@@ -161,11 +163,12 @@ export class CustomizationService {
       await prepareJobData({
         locations: { training: check.trainingUri, validation: check.validationUris },
         customizationType: check.customizationType,
-        modelPath: join(this.options.dataDirectory, check.modelFile),
+        modelPath: localModelFilePath(this.options.dataDirectory, { filePath: check.modelFile }),
         contextLength: check.contextLength,
         sequenceLength: check.sequenceLength,
         limits: this.options.limits,
         objectStores: this.options.objectStores,
+        tokenizers: this.options.tokenizers,
       });
     } catch (error) {
       if (error instanceof DatasetNotFoundError || error instanceof DatasetProblemsError)

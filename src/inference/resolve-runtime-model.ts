@@ -13,6 +13,18 @@ export type RuntimeTarget =
   | { kind: "local"; entry: CatalogEntry; engineModel: EngineModel; standInFor?: string }
   | { kind: "pass-through"; entry: CatalogEntry; bedrockModelId: string };
 
+/**
+ * Model ids the catalog does not hold: provisioned throughputs (served on their reserved capacity) and custom
+ * models (refused on demand, with what to do instead). Undefined when the id names neither.
+ */
+export interface ReservedModelResolver {
+  resolve(modelId: string): Promise<Extract<RuntimeTarget, { kind: "local" }> | undefined>;
+  /** Synchronous: whether the id names a provisioned throughput this server has ready (quotas skip them). */
+  isReserved(modelId: string): boolean;
+  /** Refuses (ThrottlingException) when the model's on-demand queue is full, before a stream's 200 goes out. */
+  assertOnDemandAdmissible(engineModel: EngineModel): void;
+}
+
 export class RuntimeModelResolver {
   constructor(
     private readonly options: {
@@ -22,10 +34,18 @@ export class RuntimeModelResolver {
       /** Bedrock model id → local model id that serves it offline. */
       aliases: Readonly<Record<string, string>>;
       passThroughConfigured: boolean;
+      reserved?: ReservedModelResolver;
     },
   ) {}
 
+  /** Whether the id names something served on reserved capacity (a provisioned throughput). */
+  isReserved(modelId: string): boolean {
+    return this.options.reserved?.isReserved(modelId) ?? false;
+  }
+
   async resolve(modelId: string): Promise<RuntimeTarget> {
+    const reserved = await this.options.reserved?.resolve(modelId);
+    if (reserved) return reserved;
     const entry = await this.options.catalog.get(modelId);
     if (!entry) throw new ValidationException("The provided model identifier is invalid.");
     const standIn = this.options.aliases[entry.model.modelId];
@@ -40,6 +60,7 @@ export class RuntimeModelResolver {
       const filePath = isAbsolute(local.filePath)
         ? local.filePath
         : join(this.options.dataDirectory, local.filePath);
+      this.options.reserved?.assertOnDemandAdmissible({ modelId: local.modelId, filePath });
       return {
         kind: "local",
         entry,

@@ -3,18 +3,19 @@
 // models (and Bedrock ids aliased to them) only, since pass-through forwards Bedrock-shaped requests.
 
 import type { RuntimeTarget } from "../inference/resolve-runtime-model.js";
-import { AccessDeniedException } from "../protocol/aws-errors.js";
+import { AccessDeniedException, AwsError, ValidationException } from "../protocol/aws-errors.js";
 import { invalidRequest, modelNotFound } from "./openai-error.js";
 import type { OpenAiRequestContext } from "./openai-request-context.js";
 
 export type LocalTarget = Extract<RuntimeTarget, { kind: "local" }>;
 
 export async function resolveOpenAiModel(context: OpenAiRequestContext, model: string): Promise<LocalTarget> {
-  if (!(await context.catalog.get(model))) throw modelNotFound(model);
   let target: RuntimeTarget;
   try {
+    // Provisioned throughputs are not in the catalog: the resolver knows them (and refuses custom models).
     target = await context.runtime.resolver.resolve(model);
   } catch (error) {
+    if (!(await context.catalog.get(model)) && !isKnownElsewhere(error)) throw modelNotFound(model);
     if (error instanceof AccessDeniedException) {
       throw modelNotFound(model, `The model \`${model}\` cannot be served by this host. ${error.message}`);
     }
@@ -28,4 +29,12 @@ export async function resolveOpenAiModel(context: OpenAiRequestContext, model: s
     );
   }
   return target;
+}
+
+/** Errors about a model id the catalog does not hold but the runtime knows (a reservation, a custom model). */
+function isKnownElsewhere(error: unknown): boolean {
+  return (
+    error instanceof AwsError &&
+    !(error instanceof ValidationException && error.message === "The provided model identifier is invalid.")
+  );
 }

@@ -2,6 +2,7 @@
 // first-start credentials, starts the embedded S3 endpoint, wires the domain services to their operations
 // and listens on one port for HTTP/1.1 and h2c.
 import { mkdirSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { createAuthenticator } from "../auth/authenticate-request.js";
 import { KeyStore } from "../auth/key-store.js";
@@ -10,7 +11,7 @@ import { listKeys } from "../auth/operations/list-keys.js";
 import { revokeKey } from "../auth/operations/revoke-key.js";
 import { loadBedrockModels } from "../catalog/bedrock-catalog/bedrock-model-entry.js";
 import { loadBuiltinModels } from "../catalog/builtin-models.js";
-import { Catalog } from "../catalog/catalog.js";
+import { Catalog, foundationModelArn } from "../catalog/catalog.js";
 import { LocalModelRegistry } from "../catalog/local-model-registry.js";
 import { getCatalogModel } from "../catalog/operations/get-catalog-model.js";
 import { getFoundationModel } from "../catalog/operations/get-foundation-model.js";
@@ -42,6 +43,10 @@ import { createDispatcher } from "../protocol/dispatcher.js";
 import { bedrockService } from "../protocol/generated/bedrock.js";
 import { bedrockRuntimeService } from "../protocol/generated/bedrock-runtime.js";
 import { strataService } from "../protocol/generated/strata.js";
+import {
+  createProvisionedThroughput,
+  type ProvisionedThroughput,
+} from "../provisioned-throughput/create-provisioned-throughput.js";
 import { openDatabase } from "../storage/database/open-database.js";
 import { type EmbeddedS3, startEmbeddedS3 } from "../storage/embedded-s3/start-embedded-s3.js";
 import { ObjectStoreResolver } from "../storage/object-store/object-store-resolver.js";
@@ -64,6 +69,7 @@ export interface RunningStrata {
   importRunner: ModelImportRunner;
   pretrainingRunner: PretrainingJobRunner;
   customization: Customization;
+  provisionedThroughput: ProvisionedThroughput;
   runtime: RuntimeServices;
   close(): Promise<void>;
 }
@@ -112,6 +118,8 @@ export async function startStrata(
       database,
       config.builtinModels ? await loadBuiltinModels() : [],
     );
+    // Reservations are made after the engine; deleting a model they use asks them through late-bound hooks.
+    let provisioned: ProvisionedThroughput | undefined;
     const importJobs = new ModelImportJobStore(database);
     const importRunner = new ModelImportRunner({
       dataDirectory: config.dataDirectory,
@@ -127,8 +135,9 @@ export async function startStrata(
       registry: localModels,
       runner: importRunner,
       objectStores,
-      // Custom models and reservations do not exist yet; when they do, they are this model's dependents.
-      dependents: async () => [],
+      // Reservations of the model (custom models of it are not listed here yet).
+      dependents: async (model) =>
+        (await provisioned?.service.usersOf(foundationModelArn(config.region, model.modelId))) ?? [],
     });
     const pretrainingJobs = new PretrainingJobStore(database);
     const pretrainingRunner = new PretrainingJobRunner({
@@ -153,15 +162,33 @@ export async function startStrata(
       localModels,
       objectStores,
       logger,
-      ...(overrides.customModelInUse ? { customModelInUse: overrides.customModelInUse } : {}),
+      customModelInUse:
+        overrides.customModelInUse ??
+        (async (modelArn) => (await provisioned?.service.usersOf(modelArn)) ?? []),
     });
-    closers.unshift(() => customization.runner.close());
+    closers.unshift(() => customization.close());
 
     const passThrough = config.passThrough ? new BedrockPassThrough(config.passThrough) : undefined;
     closers.unshift(async () => passThrough?.destroy());
-    const llamaCppEngine = new LlamaCppEngine({ logger, sequencesPerModel: config.sequencesPerModel });
+    const llamaCppEngine = new LlamaCppEngine({
+      logger,
+      sequencesPerModel: config.sequencesPerModel,
+      onDemandCores: () => provisioned?.service.onDemandCores() ?? availableParallelism(),
+    });
     closers.unshift(() => llamaCppEngine.dispose());
-    const engine = overrides.engine ? overrides.engine(llamaCppEngine) : llamaCppEngine;
+    provisioned = createProvisionedThroughput({
+      config,
+      database,
+      catalog,
+      localModels,
+      customModels: customization.customModels,
+      engine: llamaCppEngine,
+      usage,
+      logger,
+    });
+    const reservations = provisioned;
+    closers.unshift(() => reservations.service.close());
+    const engine = provisioned.gate(overrides.engine ? overrides.engine(llamaCppEngine) : llamaCppEngine);
     const runtime: RuntimeServices = {
       resolver: new RuntimeModelResolver({
         catalog,
@@ -169,10 +196,11 @@ export async function startStrata(
         dataDirectory: config.dataDirectory,
         aliases: config.aliases,
         passThroughConfigured: config.passThrough !== undefined,
+        reserved: provisioned.resolver,
       }),
       engine,
       ...(passThrough ? { passThrough } : {}),
-      usage,
+      usage: provisioned.quotas.recorder(usage),
     };
 
     const authenticate = createAuthenticator({
@@ -189,11 +217,16 @@ export async function startStrata(
             GetFoundationModel: getFoundationModel(catalog),
             ...modelImportOperations(modelImports, { region: config.region, accountId: config.accountId }),
             ...customization.bedrockOperations,
+            ...provisioned.bedrockOperations,
           },
         },
         {
           model: bedrockRuntimeService,
-          handlers: { ...converseOperations(runtime), ...invokeModelOperations(runtime) },
+          handlers: provisioned.quotas.guard(
+            { ...converseOperations(runtime), ...invokeModelOperations(runtime) },
+            (modelId) => runtime.resolver.isReserved(modelId),
+            usage,
+          ),
         },
         {
           model: strataService,
@@ -217,6 +250,7 @@ export async function startStrata(
               objectStores,
             }),
             ...customization.strataOperations,
+            ...provisioned.strataOperations,
             ...pretrainingOperations({
               jobs: pretrainingJobs,
               runner: pretrainingRunner,
@@ -251,6 +285,7 @@ export async function startStrata(
     await importRunner.resumeInterruptedJobs();
     await customization.runner.resumeInterruptedJobs();
     await pretrainingRunner.resumeInterruptedJobs();
+    await provisioned.service.resumeAtStart();
 
     const s3Url =
       config.objectStore.kind === "embedded"
@@ -267,6 +302,7 @@ export async function startStrata(
       importRunner,
       pretrainingRunner,
       customization,
+      provisionedThroughput: provisioned,
       runtime,
       close: async () => {
         for (const close of closers) await close();

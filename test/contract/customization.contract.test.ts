@@ -130,6 +130,27 @@ describe("CreateModelCustomizationJob refuses what it cannot run", () => {
     });
   });
 
+  it("a local model the trainer cannot customize", async () => {
+    const tiny = await strata.localModels.find("local.test-tiny");
+    await strata.localModels.register({
+      ...(tiny as NonNullable<typeof tiny>),
+      modelId: "local.not-trainable",
+      modelName: "not-trainable",
+      architecture: "qwen2",
+      trainerSupported: false,
+      importedModelId: "nottrainable",
+    });
+    const error = await errorOf(
+      bedrock.send(
+        new CreateModelCustomizationJobCommand(request({ baseModelIdentifier: "local.not-trainable" })),
+      ),
+    );
+    expect(error.name).toBe("ValidationException");
+    expect(error.message).toMatch(
+      /^local\.not-trainable cannot be customized: Strata's trainer does not support its architecture \(qwen2\)/,
+    );
+  });
+
   it("an unknown base model", async () => {
     const error = await errorOf(
       bedrock.send(
@@ -303,7 +324,15 @@ describe("a fine-tuning job end to end", () => {
       .trim()
       .split("\n");
     expect(validation[0]).toBe("step_number,epoch_number,validation_loss,perplexity");
-    expect(validation.length).toBeGreaterThan(1);
+    expect(validation.length).toBeGreaterThan(2);
+    // Strata's addition: the first row (step_number -1, before the first step) is the base model's loss.
+    const [baseStep, baseEpoch, baseLoss, basePerplexity] = (validation[1] ?? "").split(",").map(Number);
+    expect([baseStep, baseEpoch]).toEqual([-1, 0]);
+    expect(basePerplexity).toBeCloseTo(Math.exp(baseLoss ?? 0), 6);
+    const finalLoss = Number(validation.at(-1)?.split(",")[2]);
+    expect(finalLoss).toBeLessThan(baseLoss ?? 0);
+    const job = await bedrock.send(new GetModelCustomizationJobCommand({ jobIdentifier: jobArn }));
+    expect(job.validationMetrics?.[0]?.validationLoss).toBe(finalLoss);
   });
 
   it("registered the custom model, listed with its lineage", async () => {

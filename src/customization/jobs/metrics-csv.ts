@@ -4,6 +4,8 @@
 //   model-customization-job-<id>/validation_artifacts/post_fine_tuning_validation/validation_metrics.csv
 //     step_number,epoch_number,validation_loss,perplexity
 // step_number starts at 0, as Bedrock's does: the trainer's step n (1-based) is row n − 1.
+// Strata's addition: the validation file's first row, step_number −1 (trainer step 0, before the first step),
+// is the base model's loss on the validation data, so the file shows the loss before and after tuning.
 import type { MetricPoint } from "./customization-metrics-store.js";
 
 export const trainingMetricsFile = "training_artifacts/step_wise_training_metrics.csv";

@@ -11,7 +11,7 @@ export interface ResolvedBaseModel {
   /** The local catalog model at the root of the lineage. */
   baseModelId: string;
   baseModelArn: string;
-  /** Relative to the data directory. */
+  /** Relative to the data directory, or absolute (a built-in model in the repository's models/). */
   baseModelFile: string;
   contextLength: number;
   baseCustomModel?: CustomModel;

@@ -57,9 +57,11 @@ export class TrainingEventRecorder {
           loss: event.loss,
           perplexity: event.perplexity,
         });
-        await jobs.recordProgress(jobId, { validationLosses: [event.loss] });
+        // Step 0 is the base model's loss (measured before the first step): a metric row only; the job's
+        // validation loss and early stopping are about the model being trained.
+        if (event.step > 0) await jobs.recordProgress(jobId, { validationLosses: [event.loss] });
       });
-      return this.earlyStopping.observe(event.loss);
+      return event.step > 0 && this.earlyStopping.observe(event.loss);
     } else if (event.type === "started") {
       logger.info("customization training started", {
         jobId,

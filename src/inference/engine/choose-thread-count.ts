@@ -50,3 +50,54 @@ export async function chooseThreadCount(
   );
   return { chosen: best.threads, measurements };
 }
+
+/**
+ * Decode speed of one sequence alone and of `sequences` sequences decoding together (llama.cpp batches them)
+ * on `threads` threads: what a reservation's model unit is defined from.
+ */
+export async function measureBatchedDecodeSpeed(
+  model: LlamaModel,
+  options: { threads: number; sequences: number; tokenCount?: number },
+): Promise<{
+  threads: number;
+  sequences: number;
+  perSequenceTokensPerSecond: number;
+  aggregateTokensPerSecond: number;
+}> {
+  const tokenCount = options.tokenCount ?? 48;
+  const context = await model.createContext({
+    contextSize: 128 * options.sequences,
+    sequences: options.sequences,
+    threads: options.threads,
+  });
+  try {
+    const decode = async (sequence: ReturnType<typeof context.getSequence>) => {
+      let generated = 0;
+      for await (const _token of sequence.evaluate(model.tokenize("The"), { temperature: 0 })) {
+        generated++;
+        if (generated >= tokenCount) break;
+      }
+      await sequence.clearHistory();
+      return generated;
+    };
+    const sequences = Array.from({ length: options.sequences }, () => context.getSequence());
+    const [first] = sequences;
+    if (!first) throw new Error("no sequence to measure with");
+    await decode(first); // warm-up: the first decode pays for allocations
+    let started = performance.now();
+    const alone = await decode(first);
+    const perSequenceTokensPerSecond = alone / Math.max((performance.now() - started) / 1000, 1e-6);
+    started = performance.now();
+    const together = await Promise.all(sequences.map(decode));
+    const total = together.reduce((sum, count) => sum + count, 0);
+    const aggregateTokensPerSecond = total / Math.max((performance.now() - started) / 1000, 1e-6);
+    return {
+      threads: options.threads,
+      sequences: options.sequences,
+      perSequenceTokensPerSecond,
+      aggregateTokensPerSecond,
+    };
+  } finally {
+    await context.dispose();
+  }
+}

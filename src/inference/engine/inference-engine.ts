@@ -8,8 +8,40 @@ export interface EngineModel {
   modelId: string;
   /** Absolute path of the GGUF file. */
   filePath: string;
-  /** A LoRA adapter applied on top, for custom models (later); the same base stays loaded once. */
+  /** A LoRA adapter applied on top, for custom models; the same base stays loaded once. */
   adapter?: { filePath: string; scale: number };
+  /**
+   * Dedicated capacity (a provisioned throughput): its own context with these sequences and threads on the
+   * shared weights, so that other traffic never takes its sequences or its cores. Absent: on-demand capacity.
+   */
+  capacity?: DedicatedCapacity;
+}
+
+export interface DedicatedCapacity {
+  /** Names the context; a resized reservation gets a new key and the old context drains. */
+  key: string;
+  sequences: number;
+  threads: number;
+}
+
+/** What one loaded model achieves on this host (measured, never assumed). */
+export interface MeasuredCapacity {
+  threads: number;
+  /** Decode speed of one sequence alone on `threads` threads. */
+  perSequenceTokensPerSecond: number;
+  /** Decode speed of `sequences` sequences batched together on the same threads, all of them summed. */
+  aggregateTokensPerSecond: number;
+  sequences: number;
+}
+
+/** What provisioned throughput needs beyond generation: measuring a model, and letting go of dedicated capacity. */
+export interface ReservableEngine {
+  measureCapacity(
+    model: EngineModel,
+    options: { threads: number; sequences: number },
+  ): Promise<MeasuredCapacity>;
+  /** Disposes the dedicated context once the generations running on it have ended. */
+  releaseCapacity(capacityKey: string): Promise<void>;
 }
 
 export interface ToolDefinition {

@@ -1,12 +1,14 @@
 // The inference engine on llama.cpp through node-llama-cpp 3.21.1 (prebuilt binaries, CPU). One loaded model
-// per GGUF file, one context per model whose sequences concurrent requests share (llama.cpp batches their
-// decoding), the model's own chat template, threads chosen by measurement at load.
+// per GGUF file; on it one context per (adapter, capacity): on-demand requests share one context per model and
+// adapter (llama.cpp batches their sequences' decoding), each reservation gets its own context with its own
+// sequences and threads on the same weights. The model's own chat template, threads chosen by measurement.
 import {
   type ChatWrapper,
   getLlama,
   type Llama,
   LlamaChat,
   LlamaCompletion,
+  type LlamaContext,
   type LlamaContextSequence,
   type LlamaEmbeddingContext,
   LlamaLogLevel,
@@ -15,7 +17,7 @@ import {
 } from "node-llama-cpp";
 import type { Logger } from "../../logging/logger.js";
 import { toChatHistory } from "./chat-history.js";
-import { chooseThreadCount } from "./choose-thread-count.js";
+import { chooseThreadCount, measureBatchedDecodeSpeed } from "./choose-thread-count.js";
 import { generateForcedToolCall } from "./forced-tool-call.js";
 import {
   EngineError,
@@ -23,7 +25,9 @@ import {
   type GenerationEvent,
   type GenerationRequest,
   type InferenceEngine,
+  type MeasuredCapacity,
   type Prompt,
+  type ReservableEngine,
   type StopReason,
 } from "./inference-engine.js";
 import { SequencePool } from "./sequence-pool.js";
@@ -36,20 +40,30 @@ export interface LlamaCppEngineOptions {
   maxContextSize?: number;
   /** Skips the measurement (tests of other things, or an operator who knows the host). */
   threads?: number;
+  /** Cores left to on-demand contexts once reservations hold theirs: their threads never exceed it. */
+  onDemandCores?: () => number;
 }
 
-interface LoadedModel {
+/** One load of a GGUF's weights, shared by every context on it (on-demand, reservations, adapters). */
+interface SharedModel {
   model: LlamaModel;
-  pool: SequencePool;
   chatWrapper: ChatWrapper;
-  contextSize: number;
   threads: number;
-  embeddingContext?: Promise<LlamaEmbeddingContext>;
   hasToolTemplate: boolean;
+  embeddingContext?: Promise<LlamaEmbeddingContext>;
 }
 
-export class LlamaCppEngine implements InferenceEngine {
+/** A context on a shared model: its sequences, its threads, and the adapter applied in it. */
+interface LoadedModel extends SharedModel {
+  shared: SharedModel;
+  pool: SequencePool;
+  contextSize: number;
+  capacityKey?: string;
+}
+
+export class LlamaCppEngine implements InferenceEngine, ReservableEngine {
   private llama: Promise<Llama> | undefined;
+  private readonly models = new Map<string, Promise<SharedModel>>();
   private readonly loaded = new Map<string, Promise<LoadedModel>>();
 
   constructor(private readonly options: LlamaCppEngineOptions = {}) {}
@@ -60,25 +74,25 @@ export class LlamaCppEngine implements InferenceEngine {
       gpu: false,
       logLevel: LlamaLogLevel.error,
       progressLogs: false,
+      // Strata assigns threads itself (measured per model, whole cores per reservation): node-llama-cpp must
+      // neither lower them when contexts run at once nor make one context wait for another's threads.
+      maxThreads: 0,
     });
     return this.llama;
   }
 
-  private load(engineModel: EngineModel): Promise<LoadedModel> {
-    const key = engineModel.adapter
-      ? `${engineModel.filePath}#${engineModel.adapter.filePath}`
-      : engineModel.filePath;
-    let loading = this.loaded.get(key);
+  private loadShared(engineModel: EngineModel): Promise<SharedModel> {
+    let loading = this.models.get(engineModel.filePath);
     if (!loading) {
-      loading = this.loadUncached(engineModel);
+      loading = this.loadSharedUncached(engineModel);
       // A failed load is not cached: the file may be fixed or replaced.
-      loading.catch(() => this.loaded.delete(key));
-      this.loaded.set(key, loading);
+      loading.catch(() => this.models.delete(engineModel.filePath));
+      this.models.set(engineModel.filePath, loading);
     }
     return loading;
   }
 
-  private async loadUncached(engineModel: EngineModel): Promise<LoadedModel> {
+  private async loadSharedUncached(engineModel: EngineModel): Promise<SharedModel> {
     const llama = await this.getLlama();
     let model: LlamaModel;
     try {
@@ -95,28 +109,84 @@ export class LlamaCppEngine implements InferenceEngine {
         this.options.logger?.info("threads measured", { modelId: engineModel.modelId, chosen, measurements });
         return chosen;
       }));
-    const contextSize = Math.min(model.trainContextSize, this.options.maxContextSize ?? 4096);
-    const context = await model.createContext({
-      contextSize,
-      sequences: this.options.sequencesPerModel ?? 8,
-      threads,
-      ...(engineModel.adapter
-        ? {
-            lora: {
-              adapters: [{ filePath: engineModel.adapter.filePath, scale: engineModel.adapter.scale }],
-            },
-          }
-        : {}),
-    });
     const template = model.fileInfo.metadata.tokenizer?.chat_template;
     return {
       model,
-      pool: new SequencePool(context),
       chatWrapper: resolveChatWrapper(model),
-      contextSize: context.contextSize,
       threads,
       hasToolTemplate: typeof template === "string" && /\btools\b/.test(template),
     };
+  }
+
+  private load(engineModel: EngineModel): Promise<LoadedModel> {
+    const key = [
+      engineModel.filePath,
+      engineModel.adapter?.filePath ?? "",
+      engineModel.capacity?.key ?? "",
+    ].join("#");
+    let loading = this.loaded.get(key);
+    if (!loading) {
+      loading = this.loadUncached(engineModel);
+      loading.catch(() => this.loaded.delete(key));
+      this.loaded.set(key, loading);
+    }
+    return loading;
+  }
+
+  private async loadUncached(engineModel: EngineModel): Promise<LoadedModel> {
+    const shared = await this.loadShared(engineModel);
+    const { model } = shared;
+    const threads =
+      engineModel.capacity?.threads ??
+      Math.min(shared.threads, this.options.onDemandCores?.() ?? shared.threads);
+    const contextSize = Math.min(model.trainContextSize, this.options.maxContextSize ?? 4096);
+    let context: LlamaContext;
+    try {
+      context = await model.createContext({
+        contextSize,
+        sequences: engineModel.capacity?.sequences ?? this.options.sequencesPerModel ?? 8,
+        threads,
+        ...(engineModel.adapter
+          ? {
+              lora: {
+                adapters: [{ filePath: engineModel.adapter.filePath, scale: engineModel.adapter.scale }],
+              },
+            }
+          : {}),
+      });
+    } catch (error) {
+      throw new EngineError(
+        "model-load",
+        `llama.cpp could not create a context for ${engineModel.modelId}: ${(error as Error).message}`,
+      );
+    }
+    return {
+      ...shared,
+      shared,
+      threads,
+      pool: new SequencePool(context),
+      contextSize: context.contextSize,
+      ...(engineModel.capacity ? { capacityKey: engineModel.capacity.key } : {}),
+    };
+  }
+
+  async measureCapacity(
+    engineModel: EngineModel,
+    options: { threads: number; sequences: number },
+  ): Promise<MeasuredCapacity> {
+    const { model } = await this.loadShared(engineModel);
+    const measured = await measureBatchedDecodeSpeed(model, options);
+    this.options.logger?.info("capacity measured", { modelId: engineModel.modelId, ...measured });
+    return measured;
+  }
+
+  async releaseCapacity(capacityKey: string): Promise<void> {
+    for (const [key, loading] of this.loaded) {
+      if (!key.endsWith(`#${capacityKey}`)) continue;
+      this.loaded.delete(key);
+      const loaded = await loading.catch(() => undefined);
+      await loaded?.pool.drainAndDispose();
+    }
   }
 
   async *generate(request: GenerationRequest): AsyncGenerator<GenerationEvent> {
@@ -306,11 +376,11 @@ export class LlamaCppEngine implements InferenceEngine {
 
   async embed(engineModel: EngineModel, texts: string[]): Promise<number[][]> {
     const loaded = await this.load(engineModel);
-    loaded.embeddingContext ??= loaded.model.createEmbeddingContext({
+    loaded.shared.embeddingContext ??= loaded.model.createEmbeddingContext({
       threads: loaded.threads,
       contextSize: loaded.contextSize,
     });
-    const context = await loaded.embeddingContext;
+    const context = await loaded.shared.embeddingContext;
     const vectors: number[][] = [];
     for (const text of texts) vectors.push([...(await context.getEmbeddingFor(text)).vector]);
     return vectors;
@@ -325,9 +395,11 @@ export class LlamaCppEngine implements InferenceEngine {
   }
 
   async dispose(): Promise<void> {
-    const loaded = await Promise.allSettled(this.loaded.values());
+    await Promise.allSettled(this.loaded.values());
     this.loaded.clear();
-    for (const result of loaded) if (result.status === "fulfilled") await result.value.model.dispose();
+    const models = await Promise.allSettled(this.models.values());
+    this.models.clear();
+    for (const result of models) if (result.status === "fulfilled") await result.value.model.dispose();
     const llama = await this.llama?.catch(() => undefined);
     await llama?.dispose();
     this.llama = undefined;

@@ -4,11 +4,16 @@ import type { LlamaContext, LlamaContextSequence } from "node-llama-cpp";
 
 export class SequencePool {
   private readonly waiting: ((sequence: LlamaContextSequence) => void)[] = [];
+  private inUse = 0;
+  private drained: (() => void) | undefined;
 
   constructor(private readonly context: LlamaContext) {}
 
   async acquire(signal: AbortSignal): Promise<LlamaContextSequence> {
-    if (this.context.sequencesLeft > 0) return this.context.getSequence();
+    if (this.context.sequencesLeft > 0) {
+      this.inUse++;
+      return this.context.getSequence();
+    }
     return new Promise((resolve, reject) => {
       const onAbort = () => {
         const index = this.waiting.indexOf(handOver);
@@ -28,7 +33,22 @@ export class SequencePool {
   async release(sequence: LlamaContextSequence): Promise<void> {
     await sequence.dispose();
     const next = this.waiting.shift();
-    if (next) next(this.context.getSequence());
+    if (next) {
+      next(this.context.getSequence());
+      return;
+    }
+    this.inUse--;
+    if (this.inUse === 0) this.drained?.();
+  }
+
+  /** Waits for the generations still running (and those waiting) to end, then frees the context. */
+  async drainAndDispose(): Promise<void> {
+    if (this.inUse > 0) {
+      await new Promise<void>((resolve) => {
+        this.drained = resolve;
+      });
+    }
+    await this.context.dispose();
   }
 
   get size(): number {

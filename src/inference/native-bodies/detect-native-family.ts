@@ -26,7 +26,11 @@ const familiesByModelId: readonly { pattern: RegExp; family: NativeFamily }[] = 
 ];
 
 export function isLocalModelId(modelId: string): boolean {
-  return /^(strata|local)\./.test(modelId);
+  // A provisioned throughput on Strata always serves a local model (a custom model or a local base model).
+  return (
+    /^(strata|local)\./.test(modelId) ||
+    /^arn:aws[a-z-]*:bedrock:[^:]*:\d{12}:provisioned-model\//.test(modelId)
+  );
 }
 
 /**

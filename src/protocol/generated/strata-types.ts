@@ -50,6 +50,7 @@ export interface CatalogModel {
   capabilities?: unknown;
   pricing?: unknown;
   localModel?: LocalModelDetails;
+  modelUnit?: unknown;
 }
 export interface ConflictException {
   message?: string;
@@ -184,11 +185,24 @@ export interface ExportCustomModelResponse {
   fileSizeBytes: number;
   baseModelId: string;
 }
+export interface ForceDeleteProvisionedModelThroughputRequest {
+  provisionedModelId: string;
+}
+export type ForceDeleteProvisionedModelThroughputResponse = Record<string, never>;
 export interface GetCatalogModelRequest {
   modelIdentifier: string;
 }
 export interface GetCatalogModelResponse {
   model: CatalogModel;
+}
+export interface GetCostSummaryRequest {
+  from?: Date;
+  to?: Date;
+  modelId?: string;
+}
+export interface GetCostSummaryResponse {
+  rows: unknown;
+  prices: unknown;
 }
 export interface GetCustomModelLineageRequest {
   modelIdentifier: string;
@@ -250,6 +264,22 @@ export interface GetPretrainingJobResponse {
   lastModifiedTime?: Date;
   endTime?: Date;
   resumedFromStep?: number;
+}
+export interface GetProvisionedModelThroughputCapacityRequest {
+  provisionedModelId: string;
+}
+export interface GetProvisionedModelThroughputCapacityResponse {
+  provisionedModelArn: string;
+  modelUnits: number;
+  tokensPerMinutePerModelUnit?: number;
+  reservedTokensPerMinute?: number;
+  cores?: number;
+  sequences?: number;
+  threads?: number;
+  queueLength?: number;
+  measurement?: unknown;
+  load?: unknown;
+  hostCapacity?: unknown;
 }
 export type GetServiceInfoRequest = Record<string, never>;
 export interface GetServiceInfoResponse {
@@ -411,6 +441,11 @@ export interface QuantizeModelResponse {
   sourceFileSizeBytes: number;
   totalSeconds?: number;
 }
+export interface ResizeProvisionedModelThroughputRequest {
+  provisionedModelId: string;
+  desiredModelUnits: number;
+}
+export type ResizeProvisionedModelThroughputResponse = Record<string, never>;
 export interface ResourceNotFoundException {
   message?: string;
 }

@@ -112,6 +112,8 @@ export interface StrataDatabase {
   customization_job_metrics: CustomizationJobMetricTable;
   custom_models: CustomModelTable;
   training_throughput: TrainingThroughputTable;
+  provisioned_throughputs: ProvisionedThroughputTable;
+  provisioned_throughput_periods: ProvisionedThroughputPeriodTable;
 }
 
 /** A model customization job (src/customization/jobs/). JSON columns hold what Bedrock echoes back. */
@@ -210,5 +212,37 @@ export interface PretrainingJobTable {
   failure_message: string | null;
   created_at: string;
   updated_at: string;
+  ended_at: string | null;
+}
+
+/** A provisioned throughput (src/provisioned-throughput/); deleted ones keep their row for the cost ledger. */
+export interface ProvisionedThroughputTable {
+  provisioned_model_id: string;
+  provisioned_model_name: string;
+  model_arn: string;
+  desired_model_arn: string;
+  foundation_model_arn: string;
+  model_units: number;
+  desired_model_units: number;
+  status: "Creating" | "InService" | "Updating" | "Failed";
+  failure_message: string | null;
+  commitment_duration: "OneMonth" | "SixMonths" | null;
+  commitment_expiration_at: string | null;
+  client_request_token: string | null;
+  created_at: string;
+  last_modified_at: string;
+  deleted_at: string | null;
+}
+
+/** A stretch of time a reservation held a number of model units at one hourly price. */
+export interface ProvisionedThroughputPeriodTable {
+  id: Generated<number>;
+  provisioned_model_id: string;
+  model_arn: string;
+  model_units: number;
+  commitment_duration: "OneMonth" | "SixMonths" | null;
+  price_per_unit_hour_usd: number;
+  price_source: string;
+  started_at: string;
   ended_at: string | null;
 }

@@ -3,6 +3,7 @@
 import { type Kysely, type Migration, sql } from "kysely";
 import { customizationJobsAndCustomModels } from "./migration-0003-customization-jobs-and-custom-models.js";
 import { pretrainingJobs } from "./migration-0004-pretraining-jobs.js";
+import { provisionedThroughput } from "./migration-0005-provisioned-throughput.js";
 
 export const migrations: Record<string, Migration> = {
   "0001-keys-models-and-import-jobs": {
@@ -116,4 +117,5 @@ export const migrations: Record<string, Migration> = {
   },
   "0003-customization-jobs-and-custom-models": customizationJobsAndCustomModels,
   "0004-pretraining-jobs": pretrainingJobs,
+  "0005-provisioned-throughput": provisionedThroughput,
 };

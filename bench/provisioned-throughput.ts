@@ -1,0 +1,225 @@
+// A reservation's latency alone and under saturating on-demand load on the same model, in the same run. The
+// server runs in its own process (this file with `server`); the load generator stays in this one. Goal: the
+// reservation's p99 under load ≤ 1.25× its p99 alone; throttled on-demand requests get 429 ThrottlingException,
+// the server stays up, and every request is in the usage ledger.
+// Usage: npx tsx bench/provisioned-throughput.ts   (BENCH_PRESET=small, BENCH_REQUESTS=40, BENCH_LOAD=16)
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { copyFileSync, createWriteStream, mkdirSync, mkdtempSync } from "node:fs";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import {
+  BedrockClient,
+  CreateProvisionedModelThroughputCommand,
+  GetProvisionedModelThroughputCommand,
+} from "@aws-sdk/client-bedrock";
+import { BedrockRuntimeClient, ConverseCommand } from "@aws-sdk/client-bedrock-runtime";
+import { readCredentialsFile } from "../src/auth/credentials-file.js";
+import { ApiClient } from "../src/cli/api-client.js";
+import { loadConfig } from "../src/config/load-config.js";
+import { createLogger } from "../src/logging/logger.js";
+import { createLlamaModel } from "../src/model-files/create-model/create-llama-model.js";
+import {
+  beginOfTextToken,
+  endOfTextToken,
+  reservedControlTokens,
+} from "../src/model-files/create-model/default-chat-template.js";
+import { llamaModelPresets } from "../src/model-files/create-model/llama-model-spec.js";
+import { limitTexts, stateOfTheUnionTexts } from "../src/model-files/tokenizer/corpus-texts.js";
+import { trainBpeTokenizer } from "../src/model-files/tokenizer/train-bpe-tokenizer.js";
+import { registerGgufModel } from "../src/model-import/register-gguf-model.js";
+import { startStrata } from "../src/server/start-strata.js";
+import { percentile } from "../src/usage/percentile.js";
+
+const preset = (process.env.BENCH_PRESET ?? "tiny") as keyof typeof llamaModelPresets;
+const requests = Number(process.env.BENCH_REQUESTS ?? 40);
+const loadConcurrency = Number(process.env.BENCH_LOAD ?? 16);
+const maxTokens = Number(process.env.BENCH_MAX_TOKENS ?? 32);
+const messages = [{ role: "user" as const, content: [{ text: "Write about the state of the Union." }] }];
+
+if (process.argv[2] === "server") await serve(process.argv[3] ?? "");
+else await main();
+
+async function serve(modelFile: string): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), "strata-bench-pt-"));
+  const devNull = createWriteStream("/dev/null");
+  const logger = createLogger({ level: "info", write: (line) => devNull.write(`${line}\n`) });
+  const config = {
+    ...loadConfig({ dataDir, port: "0", s3Port: "0" }, {}),
+    builtinModels: false,
+    sequencesPerModel: 4,
+    provisionedThroughput: { onDemandQueueLength: 8 },
+  };
+  const strata = await startStrata(config, logger);
+  mkdirSync(join(dataDir, "models", ".incoming"), { recursive: true });
+  const incomingPath = join(dataDir, "models", ".incoming", "bench.gguf");
+  copyFileSync(modelFile, incomingPath);
+  await registerGgufModel({
+    dataDirectory: dataDir,
+    registry: strata.localModels,
+    incomingPath,
+    describedAs: modelFile,
+    modelId: "local.bench-model",
+    providerName: "Local",
+    source: "created",
+    sourceUri: modelFile,
+  });
+  const credentials = readCredentialsFile(strata.firstStart.credentialsFile);
+  process.stdout.write(`${JSON.stringify({ url: strata.apiUrl, credentials })}\n`);
+}
+
+async function makeModel(): Promise<string> {
+  const dimensions = llamaModelPresets[preset];
+  const vocabulary = await trainBpeTokenizer({
+    texts: limitTexts(stateOfTheUnionTexts({ before: 1900 }), 2_000_000),
+    vocabularySize: dimensions.vocabularySize,
+    specialTokens: [...reservedControlTokens],
+    bosToken: beginOfTextToken,
+    eosToken: endOfTextToken,
+  });
+  const path = join(mkdtempSync(join(tmpdir(), "strata-bench-model-")), `${preset}.gguf`);
+  const created = await createLlamaModel({
+    path,
+    name: `bench-${preset}`,
+    dimensions: { ...dimensions, vocabularySize: vocabulary.tokens.length },
+    vocabulary,
+    seed: 7,
+    tensorType: "Q8_0",
+  });
+  console.log(`model: ${preset} preset, ${created.parameterCount.toLocaleString("en-US")} parameters, Q8_0`);
+  return path;
+}
+
+async function startServer(modelFile: string) {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ["--import", "tsx", "bench/provisioned-throughput.ts", "server", modelFile],
+    { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, NODE_NO_WARNINGS: "1" } },
+  );
+  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+  const [line] = (await once(lines, "line")) as [string];
+  const ready = JSON.parse(line) as {
+    url: string;
+    credentials: { accessKeyId: string; secretAccessKey: string };
+  };
+  return { ...ready, child };
+}
+
+async function timedConverse(client: BedrockRuntimeClient, modelId: string): Promise<number> {
+  const started = performance.now();
+  await client.send(
+    new ConverseCommand({ modelId, messages, inferenceConfig: { maxTokens, temperature: 0 } }),
+  );
+  return performance.now() - started;
+}
+
+async function reservationLatencies(client: BedrockRuntimeClient, arn: string): Promise<number[]> {
+  const latencies: number[] = [];
+  for (let index = 0; index < requests; index++) latencies.push(await timedConverse(client, arn));
+  return latencies;
+}
+
+function summary(latencies: number[]) {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return { p50: Math.round(percentile(sorted, 50) ?? 0), p99: Math.round(percentile(sorted, 99) ?? 0) };
+}
+
+async function main(): Promise<void> {
+  console.log(`host: ${availableParallelism()} cores, load average ${loadavg()[0]?.toFixed(1)} at start`);
+  const modelFile = await makeModel();
+  const server = await startServer(modelFile);
+  const clientOptions = {
+    endpoint: server.url,
+    region: "us-east-1",
+    credentials: server.credentials,
+    maxAttempts: 1,
+  };
+  const bedrock = new BedrockClient(clientOptions);
+  const runtime = new BedrockRuntimeClient(clientOptions);
+  const loadRuntime = new BedrockRuntimeClient(clientOptions);
+  const api = new ApiClient(server.url, server.credentials as never, "us-east-1");
+  const benchStarted = new Date();
+  try {
+    const created = await bedrock.send(
+      new CreateProvisionedModelThroughputCommand({
+        provisionedModelName: "bench-pt",
+        modelId: "local.bench-model",
+        modelUnits: 1,
+      }),
+    );
+    const arn = created.provisionedModelArn ?? "";
+    while (
+      (await bedrock.send(new GetProvisionedModelThroughputCommand({ provisionedModelId: arn }))).status !==
+      "InService"
+    )
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    const capacity = await api.call<Record<string, unknown>>({
+      method: "GET",
+      path: `/strata/provisioned-model-throughput/${encodeURIComponent(arn)}/capacity`,
+    });
+    console.log(
+      `reservation: 1 model unit = ${capacity.tokensPerMinutePerModelUnit} tokens/min, ${capacity.cores} core, ${capacity.sequences} sequence`,
+    );
+
+    for (let index = 0; index < 5; index++) await timedConverse(runtime, arn); // warm-up
+    const alone = summary(await reservationLatencies(runtime, arn));
+
+    let stop = false;
+    const outcomes = { success: 0, throttled: 0, other: 0 };
+    const loaders = Array.from({ length: loadConcurrency }, async () => {
+      while (!stop) {
+        try {
+          await timedConverse(loadRuntime, "local.bench-model");
+          outcomes.success++;
+        } catch (error) {
+          const named = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+          if (named.name === "ThrottlingException" && named.$metadata?.httpStatusCode === 429) {
+            outcomes.throttled++;
+            await new Promise((resolve) => setTimeout(resolve, 5));
+          } else outcomes.other++;
+        }
+      }
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // let the load saturate on-demand capacity
+    const underLoad = summary(await reservationLatencies(runtime, arn));
+    stop = true;
+    await Promise.all(loaders);
+
+    const alive = await timedConverse(runtime, "local.bench-model").then(
+      () => "yes",
+      (error: Error) => `no (${error.name})`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    let recorded = 0;
+    let nextToken: string | undefined;
+    do {
+      const page = await api.call<{ invocations: unknown[]; nextToken?: string }>({
+        method: "GET",
+        path: "/strata/usage/invocations",
+        query: { from: benchStarted.toISOString(), maxResults: "1000", nextToken },
+      });
+      recorded += page.invocations.length;
+      nextToken = page.nextToken;
+    } while (nextToken);
+    const sent = 5 + 2 * requests + outcomes.success + outcomes.throttled + outcomes.other + 1;
+
+    console.log("\n| reservation, Converse, %d tokens | p50 | p99 |", maxTokens);
+    console.log("|---|---|---|");
+    console.log(`| alone | ${alone.p50} ms | ${alone.p99} ms |`);
+    console.log(`| under ${loadConcurrency} on-demand streams | ${underLoad.p50} ms | ${underLoad.p99} ms |`);
+    console.log(
+      `| **ratio under load / alone** | ${(underLoad.p50 / alone.p50).toFixed(2)} | **${(underLoad.p99 / alone.p99).toFixed(2)}** (goal ≤ 1.25) |`,
+    );
+    console.log(
+      `\non-demand during the load: ${outcomes.success} served, ${outcomes.throttled} throttled (429 ThrottlingException), ${outcomes.other} other errors`,
+    );
+    console.log(`server up afterwards: ${alive}; usage ledger: ${recorded} of ${sent} requests recorded`);
+    console.log(`load average at end: ${loadavg()[0]?.toFixed(1)}`);
+  } finally {
+    bedrock.destroy();
+    runtime.destroy();
+    loadRuntime.destroy();
+    server.child.kill("SIGTERM");
+  }
+}
