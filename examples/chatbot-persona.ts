@@ -109,6 +109,10 @@ try {
       console.log(`  ${model}: ${answers[model]}`);
     }
   }
+  // The persona question (its wording is in the training data: the persona is what the records teach).
+  console.log("user: Who are you?");
+  console.log(`  base: ${await converse(strata, baseModel, ask("Who are you?"))}`);
+  console.log(`  tuned: ${await converse(strata, tuned, ask("Who are you?"))}`);
   // Two exchanges: the second answer sees the first (the records had up to three).
   const followUp: Message[] = [
     ...ask("Who are you?"),

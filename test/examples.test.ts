@@ -52,7 +52,7 @@ describe("examples (--quick)", () => {
   );
 
   it(
-    "answer-in-a-fixed-format: the tuned model starts its answers in the format, the base model does not",
+    "answer-in-a-fixed-format: the tuned model answers held-out sentences in the JSON format, the base model does not",
     async () => {
       const { code, stdout, stderr } = await runExample("answer-in-a-fixed-format");
       expect(code, stderr).toBe(0);
@@ -61,11 +61,18 @@ describe("examples (--quick)", () => {
         /^validation loss on the completions: before (\d+\.\d+), after (\d+\.\d+)/m,
       );
       expect(lossAfter).toBeLessThan(lossBefore ?? 0);
-      const [baseBegins, heldOut] = numbers(stdout, /^base: (\d+)\/(\d+) answers begin like the format/m);
-      const [tunedBegins] = numbers(stdout, /^tuned: (\d+)\/\d+ answers begin like the format/m);
+      const line =
+        /^(base|tuned): (\d+)\/(\d+) answers begin like the format, (\d+)\/\d+ are the JSON format, (\d+)\/\d+ name the right source$/gm;
+      const totals = Object.fromEntries(
+        [...stdout.matchAll(line)].map((match) => [match[1], match.slice(2).map(Number)]),
+      );
+      const [baseBegins, heldOut, baseJson] = totals.base ?? [];
+      const [tunedBegins, , tunedJson, tunedRight] = totals.tuned ?? [];
       expect(heldOut).toBeGreaterThan(0);
-      expect(baseBegins).toBe(0);
+      expect([baseBegins, baseJson]).toEqual([0, 0]);
       expect(tunedBegins).toBeGreaterThan(0);
+      expect(tunedJson).toBeGreaterThan(0);
+      expect(Number.isInteger(tunedRight)).toBe(true); // right sources: asserted only in the figures of full runs
     },
     timeoutMs,
   );

@@ -6,7 +6,11 @@ import { extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { Catalog } from "../catalog/catalog.js";
-import { type LocalModel, type LocalModelRegistry, localModelFilePath } from "../catalog/local-model-registry.js";
+import {
+  type LocalModel,
+  type LocalModelRegistry,
+  localModelFilePath,
+} from "../catalog/local-model-registry.js";
 import {
   type LlamaModelDimensions,
   llamaModelDimensionProblems,

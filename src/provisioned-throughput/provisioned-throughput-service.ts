@@ -295,6 +295,14 @@ export class ProvisionedThroughputService {
     return this.options.config.queuePerUnit;
   }
 
+  /** Names of the live reservations serving a local model or a custom model trained from it. */
+  async usersOfBase(foundationModelArn: string): Promise<string[]> {
+    const reservations = await this.options.store.list();
+    return reservations
+      .filter((reservation) => reservation.foundationModelArn === foundationModelArn)
+      .map((reservation) => `provisioned throughput ${reservation.provisionedModelName}`);
+  }
+
   activeReservation(provisionedModelId: string): ActiveReservation | undefined {
     return this.active.get(provisionedModelId);
   }

@@ -135,9 +135,9 @@ export async function startStrata(
       registry: localModels,
       runner: importRunner,
       objectStores,
-      // Reservations of the model (custom models of it are not listed here yet).
+      // Reservations of the model or of custom models trained from it.
       dependents: async (model) =>
-        (await provisioned?.service.usersOf(foundationModelArn(config.region, model.modelId))) ?? [],
+        (await provisioned?.service.usersOfBase(foundationModelArn(config.region, model.modelId))) ?? [],
     });
     const pretrainingJobs = new PretrainingJobStore(database);
     const pretrainingRunner = new PretrainingJobRunner({

@@ -135,15 +135,15 @@ describe("strata models pretrain", () => {
       "pretrain",
       "resumed",
       "--steps",
-      "60",
+      "200",
       ...small,
       ...common,
       "--detach",
       "--json",
     ]);
     const { jobArn } = JSON.parse(started.stdout) as { jobArn: string };
-    // Checkpoints come every 6 steps for a 60-step run: wait for a couple, then kill the server outright.
-    await until(jobArn, (current) => current.step >= 14);
+    // Checkpoints come every 20 steps for a 200-step run: wait for a couple, then kill the server outright.
+    const killedAt = (await until(jobArn, (current) => current.step >= 45)).step;
     server?.kill("SIGKILL");
     await new Promise((resolve) => server?.once("exit", resolve));
     await startServer();
@@ -155,5 +155,5 @@ describe("strata models pretrain", () => {
     const list = await runCli(["models", "list", "--provider", "Local", ...common, "--json"]);
     const ids = (JSON.parse(list.stdout) as { modelId: string }[]).map((model) => model.modelId);
     expect(ids.filter((id) => id === "local.resumed")).toHaveLength(1);
-  }, 180_000);
+  }, 240_000);
 });

@@ -29,7 +29,7 @@ beforeAll(async () => {
     fileSizeBytes: 531_000_000,
   });
   await strata.localModels.register({
-    modelId: "strata.tiny-chat-v1",
+    modelId: "strata.catalog-test-chat-v1",
     modelName: "Strata tiny chat v1",
     providerName: "Strata",
     source: "builtin",
@@ -38,7 +38,7 @@ beforeAll(async () => {
     contextLength: 512,
     quantization: "Q8_0",
     trainerSupported: true,
-    filePath: "models/strata.tiny-chat-v1.gguf",
+    filePath: "models/strata.catalog-test-chat-v1.gguf",
     sourceUri: "built in",
     fileSizeBytes: 4_700_000,
   });
@@ -62,7 +62,7 @@ describe("ListFoundationModels", () => {
     expect(ids).toContain("anthropic.claude-3-5-haiku-20241022-v1:0");
     expect(ids).toContain("amazon.nova-micro-v1:0");
     expect(ids).toContain("local.qwen2-5-0-5b-instruct-q8");
-    expect(ids).toContain("strata.tiny-chat-v1");
+    expect(ids).toContain("strata.catalog-test-chat-v1");
     const haiku = modelSummaries.find(
       (model) => model.modelId === "anthropic.claude-3-5-haiku-20241022-v1:0",
     );
@@ -89,7 +89,7 @@ describe("ListFoundationModels", () => {
     );
     const ids = modelSummaries.map((model) => model.modelId);
     expect(ids).toContain("amazon.titan-text-express-v1:0:8k");
-    expect(ids).toContain("strata.tiny-chat-v1");
+    expect(ids).toContain("strata.catalog-test-chat-v1");
     expect(ids).not.toContain("local.qwen2-5-0-5b-instruct-q8"); // the trainer cannot customize it
     for (const model of modelSummaries)
       expect(model.customizationsSupported).toContain("CONTINUED_PRE_TRAINING");
@@ -113,7 +113,7 @@ describe("ListFoundationModels", () => {
     );
     const ids = modelSummaries.map((model) => model.modelId);
     expect(ids).toContain("amazon.nova-micro-v1:0:128k");
-    expect(ids).toContain("strata.tiny-chat-v1");
+    expect(ids).toContain("strata.catalog-test-chat-v1");
     for (const model of modelSummaries) expect(model.inferenceTypesSupported).toContain("PROVISIONED");
   });
 

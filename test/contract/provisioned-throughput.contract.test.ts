@@ -6,6 +6,7 @@ import {
   BedrockClient,
   CreateProvisionedModelThroughputCommand,
   DeleteCustomModelCommand,
+  DeleteImportedModelCommand,
   DeleteProvisionedModelThroughputCommand,
   GetProvisionedModelThroughputCommand,
   ListProvisionedModelThroughputsCommand,
@@ -36,6 +37,7 @@ let strata: TestStrata;
 let bedrock: BedrockClient;
 let runtime: BedrockRuntimeClient;
 let customArn: string;
+let baseImportedModelArn: string;
 
 const question = [{ role: "user" as const, content: [{ text: trainedQuestion }] }];
 
@@ -47,6 +49,7 @@ beforeAll(async () => {
     provisionedThroughput: { reservableCores: 1, unitsPerCore: 2, queuePerUnit: 1 },
   });
   const base = await registerTestModel(strata, "local.pt-base", { tensorType: "F32" });
+  baseImportedModelArn = `arn:aws:bedrock:us-east-1:000000000000:imported-model/${base.importedModelId}`;
   const basePath = localModelFilePath(strata.dataDirectory, base);
   const adapterPath = join(modelsDirectory(strata), "pt-adapter.gguf");
   await trainAnswerAdapter(basePath, adapterPath);
@@ -222,12 +225,17 @@ describe("custom models only through provisioned throughput", () => {
     expect(error.message).toContain("can guarantee 0 more model units");
   });
 
-  it("keeps the custom model while a reservation uses it", async () => {
+  it("keeps the custom model and its base while a reservation uses them", async () => {
     const error = await bedrock
       .send(new DeleteCustomModelCommand({ modelIdentifier: customArn }))
       .catch((e) => e);
     expect(error.name).toBe("ConflictException");
     expect(error.message).toContain("congress-pt-2");
+    const baseError = await bedrock
+      .send(new DeleteImportedModelCommand({ modelIdentifier: baseImportedModelArn }))
+      .catch((e) => e);
+    expect(baseError.name).toBe("ConflictException");
+    expect(baseError.message).toContain("congress-pt-2");
   });
 
   it("deletes the reservation; its ARN then answers that it was deleted", async () => {

@@ -246,9 +246,9 @@ describe("native trainer addon errors", () => {
       code: "STRATA_TRAINER_BACKEND_ERROR",
       message: expect.stringContaining("no GPU backend in this ggml build"),
     });
-    await expect(
-      addon.openTrainer({ modelPath: f32Model, device: "tpu" as "gpu" }),
-    ).rejects.toThrow(new TypeError('options.device must be "cpu" or "gpu", not "tpu"'));
+    await expect(addon.openTrainer({ modelPath: f32Model, device: "tpu" as "gpu" })).rejects.toThrow(
+      new TypeError('options.device must be "cpu" or "gpu", not "tpu"'),
+    );
   });
 
   it("LoRA targets: an empty set is the core's error, an unknown name the addon's", async () => {

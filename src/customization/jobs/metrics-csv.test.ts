@@ -18,6 +18,13 @@ describe("Bedrock's metrics CSVs", () => {
     expect(metricsCsv([], "validation")).toBe("step_number,epoch_number,validation_loss,perplexity\n");
   });
 
+  it("writes the base model's loss (validation before the first step, trainer step 0) as step_number -1", () => {
+    const before = { kind: "validation" as const, step: 0, epoch: 0, loss: 3, perplexity: Math.exp(3) };
+    expect(metricsCsv([before, ...points], "validation")).toBe(
+      `step_number,epoch_number,validation_loss,perplexity\n-1,0,3,${Math.exp(3)}\n1,1,1.75,${Math.exp(1.75)}\n`,
+    );
+  });
+
   it("puts a job's files under model-customization-job-<id>/ of the output prefix", () => {
     expect(jobOutputPrefix("s3://b/out/", "abc123def456")).toBe(
       "s3://b/out/model-customization-job-abc123def456/",
