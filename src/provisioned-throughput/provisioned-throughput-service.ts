@@ -236,13 +236,12 @@ export class ProvisionedThroughputService {
     if (!id && !looksLikeProvisionedModelName(modelId)) return undefined;
     const reservation = await this.find(modelId);
     if (!reservation) {
-      if (id) {
+      if (id && (await this.options.store.wasDeleted(id)))
         throw new ResourceNotFoundException(
-          (await this.options.store.wasDeleted(id))
-            ? `The provisioned throughput ${modelId} was deleted; create a new one with CreateProvisionedModelThroughput.`
-            : `No provisioned throughput ${modelId}.`,
+          `The provisioned throughput ${modelId} was deleted; create a new one with CreateProvisionedModelThroughput.`,
         );
-      }
+      // A reservation that never existed is an unknown model id, answered as Bedrock answers one.
+      if (id) throw new ValidationException("The provided model identifier is invalid.");
       return undefined;
     }
     if (reservation.status === "Failed") {
