@@ -1,10 +1,5 @@
-// Resolves a runtime `modelId` (model id, foundation-model ARN, imported-model ARN, or a Bedrock id served
-// by an alias) to what will serve it — answering as Bedrock does when nothing can: an unknown id is a 400
-// ValidationException "The provided model identifier is invalid." (bedrock-api.md §3.1); a known model this
-// host cannot serve is an AccessDeniedException, as for a model one has no access to.
-import { isAbsolute, join } from "node:path";
 import type { Catalog, CatalogEntry } from "../catalog/catalog.js";
-import type { LocalModelRegistry } from "../catalog/local-model-registry.js";
+import { type LocalModelRegistry, localModelFilePath } from "../catalog/local-model-registry.js";
 import { AccessDeniedException, ValidationException } from "../protocol/aws-errors.js";
 import type { EngineModel } from "./engine/inference-engine.js";
 
@@ -57,9 +52,7 @@ export class RuntimeModelResolver {
           `The alias for ${entry.model.modelId} names ${localId}, which is not a local model.`,
         );
       }
-      const filePath = isAbsolute(local.filePath)
-        ? local.filePath
-        : join(this.options.dataDirectory, local.filePath);
+      const filePath = localModelFilePath(this.options.dataDirectory, local);
       this.options.reserved?.assertOnDemandAdmissible({ modelId: local.modelId, filePath });
       return {
         kind: "local",

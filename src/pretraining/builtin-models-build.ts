@@ -11,7 +11,7 @@ import { chatTuningData } from "./chat-conversations.js";
 import { measureTurnEnding } from "./measure-turn-ending.js";
 import { pretrainModel } from "./pretrain-model.js";
 import { pretrainingCorpus } from "./pretraining-corpus.js";
-import { tinyBaseRecipe } from "./pretraining-recipe.js";
+import { fullTrainingSettings, tinyBaseRecipe } from "./pretraining-recipe.js";
 
 export const builtinModelsDirectory = fileURLToPath(new URL("../../models/", import.meta.url));
 export const builtinBaseFile = "strata.tiny-base-v1.gguf";
@@ -135,22 +135,8 @@ export async function buildChatModel(
       training: { kind: "conversations", conversations: data.training },
       validation: { kind: "conversations", conversations: data.validation },
       outputPath: tunedPath,
-      mode: "full",
-      steps: recipe.steps,
-      rowsPerStep: recipe.rowsPerStep,
-      sequenceLength: recipe.sequenceLength,
-      learningRate: recipe.learningRate,
-      minimumLearningRate: recipe.minimumLearningRate,
-      warmupSteps: recipe.warmupSteps,
-      decay: "cosine",
-      weightDecay: recipe.weightDecay,
-      adamBeta2: recipe.adamBeta2,
-      maxGradNorm: recipe.maxGradNorm,
-      validationEvery: recipe.validationEvery,
-      validateAtStart: true,
+      ...fullTrainingSettings(recipe),
       checkpointEvery: 50,
-      seed: recipe.seed,
-      threads: recipe.threads,
     },
     (event) => {
       if (event.type === "step" && event.step % 25 === 0)

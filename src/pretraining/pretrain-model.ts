@@ -13,7 +13,7 @@ import type { StepMetrics, ValidationMetrics } from "../training/run-training.js
 import { startTrainingProcess } from "../training/start-training-process.js";
 import type { TrainingConfigInput } from "../training/training-config.js";
 import type { PretrainingCorpus } from "./pretraining-corpus.js";
-import type { PretrainingRecipe } from "./pretraining-recipe.js";
+import { fullTrainingSettings, type PretrainingRecipe } from "./pretraining-recipe.js";
 
 export type PretrainingPhase = "tokenizer" | "training" | "quantizing" | "evaluating";
 
@@ -101,22 +101,8 @@ export async function pretrainModel(
       training: { kind: "text", documents: corpus.training },
       validation: { kind: "text", documents: corpus.heldOut },
       outputPath: trainedPath,
-      mode: "full",
-      steps: recipe.steps,
-      rowsPerStep: recipe.rowsPerStep,
-      sequenceLength: recipe.sequenceLength,
-      learningRate: recipe.learningRate,
-      minimumLearningRate: recipe.minimumLearningRate,
-      warmupSteps: recipe.warmupSteps,
-      decay: "cosine",
-      weightDecay: recipe.weightDecay,
-      adamBeta2: recipe.adamBeta2,
-      maxGradNorm: recipe.maxGradNorm,
-      validationEvery: recipe.validationEvery,
-      validateAtStart: true,
+      ...fullTrainingSettings(recipe),
       checkpointEvery: recipe.checkpointEvery,
-      seed: recipe.seed,
-      threads: recipe.threads,
     },
     (event) => {
       if (event.type === "started" && event.resumedFromStep > 0) events.onResume?.(event.resumedFromStep);

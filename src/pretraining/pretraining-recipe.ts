@@ -52,3 +52,40 @@ export const tinyBaseRecipe: PretrainingRecipe = {
   quantization: "q8_0",
   threads: 2,
 };
+
+/** The optimizer and schedule settings a recipe gives a full-training run (pretraining and the chat tuning). */
+export function fullTrainingSettings(
+  recipe: Pick<
+    PretrainingRecipe,
+    | "steps"
+    | "rowsPerStep"
+    | "sequenceLength"
+    | "learningRate"
+    | "minimumLearningRate"
+    | "warmupSteps"
+    | "weightDecay"
+    | "adamBeta2"
+    | "maxGradNorm"
+    | "validationEvery"
+    | "seed"
+    | "threads"
+  >,
+) {
+  return {
+    mode: "full",
+    steps: recipe.steps,
+    rowsPerStep: recipe.rowsPerStep,
+    sequenceLength: recipe.sequenceLength,
+    learningRate: recipe.learningRate,
+    minimumLearningRate: recipe.minimumLearningRate,
+    warmupSteps: recipe.warmupSteps,
+    decay: "cosine",
+    weightDecay: recipe.weightDecay,
+    adamBeta2: recipe.adamBeta2,
+    maxGradNorm: recipe.maxGradNorm,
+    validationEvery: recipe.validationEvery,
+    validateAtStart: true,
+    seed: recipe.seed,
+    threads: recipe.threads,
+  } as const;
+}

@@ -4,10 +4,10 @@
 // imports and created models.
 import { randomUUID } from "node:crypto";
 import { mkdir, rm, stat } from "node:fs/promises";
-import { isAbsolute, join } from "node:path";
+import { join } from "node:path";
 import { requireAdmin } from "../../auth/operations/require-admin.js";
 import type { Catalog } from "../../catalog/catalog.js";
-import type { LocalModelRegistry } from "../../catalog/local-model-registry.js";
+import { type LocalModelRegistry, localModelFilePath } from "../../catalog/local-model-registry.js";
 import {
   ConflictException,
   InternalServerException,
@@ -74,9 +74,7 @@ export async function quantizeLocalModel(
   if (await dependencies.registry.find(modelId))
     throw new ConflictException(`A model with id ${modelId} already exists: pass another modelName.`);
 
-  const sourcePath = isAbsolute(source.filePath)
-    ? source.filePath
-    : join(dependencies.dataDirectory, source.filePath);
+  const sourcePath = localModelFilePath(dependencies.dataDirectory, source);
   const incomingDirectory = join(dependencies.dataDirectory, modelsDirectoryName, ".incoming");
   const incomingPath = join(incomingDirectory, `${randomUUID()}.gguf`);
   await mkdir(incomingDirectory, { recursive: true });

@@ -54,11 +54,6 @@ export class PretrainingJobRunner {
     this.stops.get(jobId)?.abort();
   }
 
-  /** Resolves when every job queued so far has ended (tests); on shutdown, stops the running one first. */
-  async settled(): Promise<void> {
-    await this.queue;
-  }
-
   shutdown(): Promise<void> {
     // The training child is stopped with the server; its checkpoints stay, and the job resumes at next start.
     for (const controller of this.stops.values()) controller.abort("shutdown");

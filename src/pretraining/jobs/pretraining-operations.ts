@@ -28,6 +28,11 @@ import type { PretrainingJobRunner } from "./pretraining-job-runner.js";
 import type { PretrainingJob, PretrainingJobStore } from "./pretraining-job-store.js";
 import { recipeForRequest } from "./recipe-for-request.js";
 
+function tokensPerStep(job: PretrainingJob): number {
+  const recipe = recipeForRequest(job.request);
+  return recipe.rowsPerStep * recipe.sequenceLength;
+}
+
 export function pretrainingJobArn(context: ArnContext, jobId: string): string {
   return `arn:aws:bedrock:${context.region}:${context.accountId}:pretraining-job/${jobId}`;
 }
@@ -60,10 +65,7 @@ export function pretrainingOperations(
     step: job.progress.step,
     ...(job.progress.loss !== undefined ? { loss: job.progress.loss } : {}),
     ...(job.progress.tokensPerSecond !== undefined ? { tokensPerSecond: job.progress.tokensPerSecond } : {}),
-    tokensSeen:
-      job.progress.step *
-      (job.request.rowsPerStep ?? recipeForRequest(job.request).rowsPerStep) *
-      recipeForRequest(job.request).sequenceLength,
+    tokensSeen: job.progress.step * tokensPerStep(job),
     heldOutPerplexity: [...job.progress.heldOutPerplexity].sort((a, b) => a.step - b.step),
     ...(job.progress.shippedPerplexity !== undefined
       ? { shippedPerplexity: job.progress.shippedPerplexity }
