@@ -200,7 +200,10 @@ void create_parameters(strata_trainer &t) {
 struct GraphContext {
     ggml_context *ctx = nullptr;
     explicit GraphContext(size_t n_nodes) {
-        ggml_init_params params = {ggml_tensor_overhead() * n_nodes * 4 + ggml_graph_overhead_custom(n_nodes, true), nullptr, true};
+        // Room for the graph with gradients and for its rewrite (with_out_prods_as_mul_mats), at most twice as big.
+        ggml_init_params params = {ggml_tensor_overhead() * n_nodes * 6 + ggml_graph_overhead_custom(n_nodes, true) +
+                                       ggml_graph_overhead_custom(2 * n_nodes, false),
+                                   nullptr, true};
         ctx = ggml_init(params);
     }
     ~GraphContext() { ggml_free(ctx); }
@@ -301,6 +304,40 @@ void check_backend_supports(const strata_trainer &t, ggml_cgraph *graph) {
                            std::string("the ") + ggml_backend_name(t.backend) + " backend cannot compute " + ggml_op_desc(node) +
                                " on " + operands + "; train on the CPU, or convert the base model to F32");
     }
+}
+
+// A transposed, contiguous F32 copy of x (a view when the transpose already is contiguous), its rows zero-padded to
+// a multiple of 16: llamafile's tinyBLAS, the fast F32 mul_mat, takes only inner dimensions that are multiples of
+// the SIMD width (16 floats on AVX-512) and ggml falls back to a dot product per element, ~3x slower, otherwise —
+// the LM head's input gradient has the vocabulary (e.g. 12,522) as its inner dimension. Both operands of a product
+// are padded alike, so the zeros add nothing. Quantized and F16 x is widened to F32 first: mul_mat would round the
+// other operand to x's dot type, and the gradient should stay F32.
+ggml_tensor *transposed_f32(ggml_context *ctx, ggml_tensor *x) {
+    if (x->type != GGML_TYPE_F32) x = ggml_cast(ctx, x, GGML_TYPE_F32);
+    ggml_tensor *xt = ggml_transpose(ctx, x);
+    const int64_t padding = (16 - xt->ne[0] % 16) % 16;
+    if (padding) return ggml_pad(ctx, xt, (int)padding, 0, 0, 0);
+    return ggml_is_contiguous(xt) ? xt : ggml_cont(ctx, xt);
+}
+
+// ggml's autodiff turns every MUL_MAT into two OUT_PRODs (the weight gradient dW = X·dYᵀ and the input gradient
+// dX = W·dY), and the CPU backend's OUT_PROD runs 2-4x slower per FLOP than its MUL_MAT (llamafile's tinyBLAS on
+// F32; bench/training-speed.ts prints both). out_prod(a, b) = mul_mat(aᵀ, bᵀ) with the same broadcasting over
+// dims 2 and 3, so each OUT_PROD node becomes a MUL_MAT of transposed copies: a copy costs O(n·d), the product
+// O(n·d·T). The node keeps its identity (other nodes point at it); the returned graph is the same computation
+// re-expanded in the original order, now including the copies.
+ggml_cgraph *with_out_prods_as_mul_mats(ggml_context *ctx, ggml_cgraph *graph, size_t size) {
+    const int n_nodes = ggml_graph_n_nodes(graph);
+    for (int i = 0; i < n_nodes; i++) {
+        ggml_tensor *node = ggml_graph_node(graph, i);
+        if (node->op != GGML_OP_OUT_PROD) continue;
+        node->src[0] = transposed_f32(ctx, node->src[0]);
+        node->src[1] = transposed_f32(ctx, node->src[1]);
+        node->op = GGML_OP_MUL_MAT;
+    }
+    ggml_cgraph *rewritten = ggml_new_graph_custom(ctx, 2 * size, false);
+    for (int i = 0; i < n_nodes; i++) ggml_build_forward_expand(rewritten, ggml_graph_node(graph, i));
+    return rewritten;
 }
 
 void allocate(strata_trainer &t, ggml_cgraph *graph) {
@@ -661,19 +698,19 @@ int strata_trainer_accumulate(strata_trainer *t, const strata_trainer_batch *bat
         ggml_cgraph *graph = ggml_new_graph_custom(g.ctx, graph_size(*t), true);
         ggml_build_forward_expand(graph, lg.loss);
         ggml_build_backward_expand(g.ctx, graph, nullptr);
-        // grad_sum += n · grad: the token-weighted sum, so the mean over micro-batches is exact.
+        // grad_sum += n · grad: the token-weighted sum, so the mean over micro-batches is exact. The factor n is the
+        // loss gradient's seed (below), so each gradient arrives scaled and is added in place: one pass over each.
         for (const Parameter &p : t->parameters) {
             ggml_tensor *grad = ggml_graph_get_grad(graph, p.value);
             if (!grad) continue; // not reached by the loss (e.g. no trained position depends on it)
-            ggml_tensor *sum = ggml_add(g.ctx, p.grad_sum, ggml_scale(g.ctx, grad, n));
-            ggml_build_forward_expand(graph, ggml_cpy(g.ctx, sum, p.grad_sum));
+            ggml_build_forward_expand(graph, ggml_add_inplace(g.ctx, p.grad_sum, grad));
         }
         ggml_tensor *loss_grad = ggml_graph_get_grad_acc(graph, lg.loss);
         ggml_set_input(loss_grad);
+        graph = with_out_prods_as_mul_mats(g.ctx, graph, graph_size(*t));
         allocate(*t, graph);
         set_loss_inputs(*t, lg, batch);
-        const float one = 1.0f;
-        ggml_backend_tensor_set(loss_grad, &one, 0, sizeof(float));
+        ggml_backend_tensor_set(loss_grad, &n, 0, sizeof(float));
         run(*t, graph);
         const double loss = read_scalar(lg.loss);
         t->accumulated_loss += loss * n;
