@@ -28,6 +28,7 @@
 //       (W [K→N], x K × T), out_prod = the weight gradient x·dyᵀ of the same shapes; 2·K·N·T FLOPs each
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <dlfcn.h>
 #include <random>
 #include <cmath>
@@ -398,6 +399,14 @@ long long peak_rss_kib() {
     return kib;
 }
 
+// CPU time of every thread of this process: with one thread, the step's own work whatever else the machine runs
+// (wall time swings with the load); with more, it also counts the threads' spinning at ggml's barriers.
+double process_cpu_seconds() {
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 double seconds_since(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
@@ -415,9 +424,10 @@ int command_speed(int argc, char **argv) {
     const float lr = (float)std::atof(o.get("lr", "1e-3").c_str());
     const std::vector<strata_trainer_batch> batches = micro_batches(s, std::atoi(o.get("accumulate", "1").c_str()));
     char error[1024];
-    double loss_first = 0, loss_last = 0, timed = 0, warmup_s = 0;
+    double loss_first = 0, loss_last = 0, timed = 0, warmup_s = 0, cpu_s = 0;
     std::string step_s;
     for (int step = 0; step < warmup + steps; step++) {
+        if (step == warmup) cpu_s = process_cpu_seconds();
         strata_trainer_step_result r{};
         const auto start = std::chrono::steady_clock::now();
         const int status = strata_trainer_step(t, batches.data(), (int)batches.size(), lr, &r, error, sizeof error);
@@ -432,10 +442,11 @@ int command_speed(int argc, char **argv) {
             step_s += (step_s.empty() ? "" : ",") + std::to_string(seconds);
         }
     }
+    cpu_s = process_cpu_seconds() - cpu_s;
     const double tokens = (double)s.inputs.size() * steps;
-    std::printf("{\"n_tokens\":%zu,\"warmup_s\":%.6f,\"step_s\":[%s],\"tokens_per_s\":%.3f,\"loss_first\":%.9g,\"loss_last\":%.9g,"
-                "\"n_trainable\":%lld,\"peak_rss_kib\":%lld}\n",
-                s.inputs.size(), warmup_s, step_s.c_str(), tokens / timed, loss_first, loss_last,
+    std::printf("{\"n_tokens\":%zu,\"warmup_s\":%.6f,\"step_s\":[%s],\"tokens_per_s\":%.3f,\"cpu_s_per_step\":%.6f,"
+                "\"loss_first\":%.9g,\"loss_last\":%.9g,\"n_trainable\":%lld,\"peak_rss_kib\":%lld}\n",
+                s.inputs.size(), warmup_s, step_s.c_str(), tokens / timed, cpu_s / steps, loss_first, loss_last,
                 (long long)strata_trainer_n_trainable(t), peak_rss_kib());
     strata_trainer_free(t);
     return 0;

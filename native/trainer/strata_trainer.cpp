@@ -4,6 +4,7 @@
 
 #include <dlfcn.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -18,6 +19,7 @@
 #include "ggml-backend.h"
 #include "ggml.h"
 #include "trainer-model.h"
+#include "transposed-products.h"
 
 using strata::Model;
 using strata::TrainerError;
@@ -50,6 +52,7 @@ struct strata_trainer {
     ggml_gallocr_t galloc = nullptr;
     std::vector<Parameter> parameters;
     std::vector<std::vector<LoraPair>> lora; // [layer][target index]
+    strata::TransposedWeights transposed;    // frozen weights' transposes for the input gradients (LoRA)
     float lora_scale = 0.0f;
     double accumulated_tokens = 0.0;
     double accumulated_loss = 0.0;
@@ -195,6 +198,24 @@ void create_parameters(strata_trainer &t) {
     }
 }
 
+// LoRA leaves every base weight frozen, so the transpose its input gradient needs (transposed-products.h) is made
+// once instead of every step — when that costs at most twice the weights' own memory: always for F32 and F16
+// bases, not for 8- and 4-bit ones, whose point is to save memory (they are transposed per step).
+void transpose_frozen_weights(strata_trainer &t) {
+    if (t.config.mode != STRATA_TRAINER_MODE_LORA) return;
+    std::vector<ggml_tensor *> weights;
+    size_t weight_bytes = 0;
+    auto add = [&](ggml_tensor *w) {
+        if (!w || std::find(weights.begin(), weights.end(), w) != weights.end()) return;
+        weights.push_back(w);
+        weight_bytes += ggml_nbytes(w);
+    };
+    for (const strata::LayerWeights &layer : t.model.layers)
+        for (int target = 0; target < kTargetCount; target++) add(target_weight(layer, target));
+    add(t.model.output);
+    t.transposed.build(t.backend, weights, 2 * weight_bytes, t.config.device == STRATA_TRAINER_DEVICE_CPU);
+}
+
 // ---- the graph -----------------------------------------------------------------------------------
 
 struct GraphContext {
@@ -304,40 +325,6 @@ void check_backend_supports(const strata_trainer &t, ggml_cgraph *graph) {
                            std::string("the ") + ggml_backend_name(t.backend) + " backend cannot compute " + ggml_op_desc(node) +
                                " on " + operands + "; train on the CPU, or convert the base model to F32");
     }
-}
-
-// A transposed, contiguous F32 copy of x (a view when the transpose already is contiguous), its rows zero-padded to
-// a multiple of 16: llamafile's tinyBLAS, the fast F32 mul_mat, takes only inner dimensions that are multiples of
-// the SIMD width (16 floats on AVX-512) and ggml falls back to a dot product per element, ~3x slower, otherwise —
-// the LM head's input gradient has the vocabulary (e.g. 12,522) as its inner dimension. Both operands of a product
-// are padded alike, so the zeros add nothing. Quantized and F16 x is widened to F32 first: mul_mat would round the
-// other operand to x's dot type, and the gradient should stay F32.
-ggml_tensor *transposed_f32(ggml_context *ctx, ggml_tensor *x) {
-    if (x->type != GGML_TYPE_F32) x = ggml_cast(ctx, x, GGML_TYPE_F32);
-    ggml_tensor *xt = ggml_transpose(ctx, x);
-    const int64_t padding = (16 - xt->ne[0] % 16) % 16;
-    if (padding) return ggml_pad(ctx, xt, (int)padding, 0, 0, 0);
-    return ggml_is_contiguous(xt) ? xt : ggml_cont(ctx, xt);
-}
-
-// ggml's autodiff turns every MUL_MAT into two OUT_PRODs (the weight gradient dW = X·dYᵀ and the input gradient
-// dX = W·dY), and the CPU backend's OUT_PROD runs 2-4x slower per FLOP than its MUL_MAT (llamafile's tinyBLAS on
-// F32; bench/training-speed.ts prints both). out_prod(a, b) = mul_mat(aᵀ, bᵀ) with the same broadcasting over
-// dims 2 and 3, so each OUT_PROD node becomes a MUL_MAT of transposed copies: a copy costs O(n·d), the product
-// O(n·d·T). The node keeps its identity (other nodes point at it); the returned graph is the same computation
-// re-expanded in the original order, now including the copies.
-ggml_cgraph *with_out_prods_as_mul_mats(ggml_context *ctx, ggml_cgraph *graph, size_t size) {
-    const int n_nodes = ggml_graph_n_nodes(graph);
-    for (int i = 0; i < n_nodes; i++) {
-        ggml_tensor *node = ggml_graph_node(graph, i);
-        if (node->op != GGML_OP_OUT_PROD) continue;
-        node->src[0] = transposed_f32(ctx, node->src[0]);
-        node->src[1] = transposed_f32(ctx, node->src[1]);
-        node->op = GGML_OP_MUL_MAT;
-    }
-    ggml_cgraph *rewritten = ggml_new_graph_custom(ctx, 2 * size, false);
-    for (int i = 0; i < n_nodes; i++) ggml_build_forward_expand(rewritten, ggml_graph_node(graph, i));
-    return rewritten;
 }
 
 void allocate(strata_trainer &t, ggml_cgraph *graph) {
@@ -638,6 +625,7 @@ int strata_trainer_init(const strata_trainer_config *config, const char *gguf_pa
         strata::load_model(t->model, gguf_path, t->backend);
         t->lora_scale = config->lora_alpha / (float)config->lora_rank;
         create_parameters(*t);
+        transpose_frozen_weights(*t);
         t->galloc = ggml_gallocr_new(ggml_backend_get_default_buffer_type(t->backend));
         *out = t.release();
     });
@@ -707,7 +695,8 @@ int strata_trainer_accumulate(strata_trainer *t, const strata_trainer_batch *bat
         }
         ggml_tensor *loss_grad = ggml_graph_get_grad_acc(graph, lg.loss);
         ggml_set_input(loss_grad);
-        graph = with_out_prods_as_mul_mats(g.ctx, graph, graph_size(*t));
+        graph = strata::with_out_prods_as_mul_mats(g.ctx, graph, 2 * graph_size(*t), t->transposed,
+                                                   t->config.device == STRATA_TRAINER_DEVICE_CPU);
         allocate(*t, graph);
         set_loss_inputs(*t, lg, batch);
         ggml_backend_tensor_set(loss_grad, &n, 0, sizeof(float));
