@@ -6,8 +6,10 @@
 // Models are made here: the `tiny` (≈5M) and `small` (≈32M) presets, random weights, a tokenizer trained on
 // the pre-1900 State of the Union speeches. Each of {tiny, small} × {LoRA r8 on q,k,v,o,gate,up,down, full}.
 // Usage: npm run bench:training   (BENCH_STEPS=N timed steps per run, BENCH_THREADS=T, default 2)
-// PyTorch runs with OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE unset (its best kernel; the one that ran is printed)
-// unless BENCH_KEEP_OPENBLAS_ENV=1; its first-step loss is checked against Strata's.
+// Both sides run with OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE unset (OpenBLAS's best kernel for this CPU; the one
+// that ran is printed) unless BENCH_KEEP_OPENBLAS_ENV=1. Strata's trainer runs its large products through the
+// host's OpenBLAS when installed (native/trainer/blas-products.h), as PyTorch does; BENCH_STRATA_BLAS=0 runs
+// them on ggml's own kernel instead. PyTorch's first-step loss is checked against Strata's.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -38,6 +40,7 @@ if (process.env.BENCH_KEEP_OPENBLAS_ENV !== "1") {
   delete torchEnv.OPENBLAS_CORETYPE;
   delete torchEnv.OPENBLAS_L2_SIZE;
 }
+const strataEnv = { ...torchEnv, STRATA_TRAINER_BLAS: process.env.BENCH_STRATA_BLAS ?? "1" };
 
 interface SpeedResult {
   n_tokens: number;
@@ -49,6 +52,8 @@ interface SpeedResult {
   n_trainable: number;
   peak_rss_kib: number;
   blas?: string;
+  matmul_kernel?: string;
+  cpu_s_per_step?: number;
 }
 interface MatmulResult {
   op: string;
@@ -145,8 +150,25 @@ for (const preset of presets) {
     String(sequenceLength),
   ];
   const reps = preset === "tiny" ? "50" : "20";
+  const ggmlProbe = runJson<MatmulResult>(cli, [
+    "matmul",
+    ...shape,
+    "--threads",
+    String(threads),
+    "--reps",
+    reps,
+  ]);
+  const blasProbe =
+    strataEnv.STRATA_TRAINER_BLAS === "0"
+      ? undefined
+      : runJson<MatmulResult>(
+          cli,
+          ["matmul", ...shape, "--op", "blas", "--threads", String(threads), "--reps", reps],
+          strataEnv,
+        );
   const probe = {
-    strata: runJson<MatmulResult>(cli, ["matmul", ...shape, "--threads", String(threads), "--reps", reps]),
+    // Utilisation is against the kernel the trainer's large products ran on.
+    strata: blasProbe ?? ggmlProbe,
     torch: runJson<MatmulResult>(
       python,
       [reference, "matmul", ...shape, "--threads", String(threads), "--reps", reps],
@@ -170,21 +192,28 @@ for (const preset of presets) {
   };
   console.log(
     `\n${preset}: ${fmt(model.parameters)} parameters, F32; probe ${d.embeddingLength}→${d.feedForwardLength} × T ${sequenceLength}: ` +
-      `ggml mul_mat ${fmt(probe.strata.gflops, 1)} GFLOP/s (out_prod ${fmt(probe.strataOutProd.gflops, 1)}), ` +
+      `ggml mul_mat ${fmt(ggmlProbe.gflops, 1)} GFLOP/s (out_prod ${fmt(probe.strataOutProd.gflops, 1)}), ` +
+      (blasProbe
+        ? `Strata's OpenBLAS products ${fmt(blasProbe.gflops, 1)} GFLOP/s (${blasProbe.backend}), `
+        : "") +
       `torch.matmul ${fmt(probe.torch.gflops, 1)} GFLOP/s (weight-gradient matmul ${fmt(probe.torchOutProd.gflops, 1)}; ${probe.torch.backend})`,
   );
   for (const mode of modes) {
     const steps = String(stepsFor(preset));
     const tokens = model.tokens.join(",");
     const common = ["--tokens", tokens, "--warmup", "1", "--steps", steps, "--threads", String(threads)];
-    const strata = runJson<SpeedResult>(cli, [
-      "speed",
-      model.path,
-      ...common,
-      "--mode",
-      mode,
-      ...(mode === "lora" ? ["--rank", "8", "--alpha", "16", "--targets", "all"] : []),
-    ]);
+    const strata = runJson<SpeedResult>(
+      cli,
+      [
+        "speed",
+        model.path,
+        ...common,
+        "--mode",
+        mode,
+        ...(mode === "lora" ? ["--rank", "8", "--alpha", "16", "--targets", "all"] : []),
+      ],
+      strataEnv,
+    );
     const torch = runJson<SpeedResult>(
       python,
       [reference, "train", model.path, ...common, "--mode", mode, "--rank", "8", "--alpha", "16"],
@@ -214,7 +243,8 @@ for (const preset of presets) {
     ]);
     ratios.push(
       `${label}: Strata/PyTorch tokens/s ${(strata.tokens_per_s / torch.tokens_per_s).toFixed(2)}, peak RSS ${(strata.peak_rss_kib / torch.peak_rss_kib).toFixed(2)}; ` +
-        `first-step loss ${strata.loss_first.toFixed(4)} / ${torch.loss_first.toFixed(4)}; warm-up step ${strata.warmup_s.toFixed(2)} s / ${torch.warmup_s.toFixed(2)} s`,
+        `first-step loss ${strata.loss_first.toFixed(4)} / ${torch.loss_first.toFixed(4)}; warm-up step ${strata.warmup_s.toFixed(2)} s / ${torch.warmup_s.toFixed(2)} s; ` +
+        `Strata's products on ${strata.matmul_kernel ?? "?"}, ${strata.cpu_s_per_step?.toFixed(3) ?? "?"} CPU s per step`,
     );
     console.log(ratios.at(-1));
   }
@@ -229,7 +259,7 @@ const header = [
   "Strata peak RSS MiB",
   "PyTorch peak RSS MiB",
   "ratio RSS",
-  "Strata utilisation (of ggml mul_mat GFLOP/s)",
+  "Strata utilisation (of its products' GFLOP/s)",
   "PyTorch utilisation (of torch.matmul GFLOP/s)",
 ];
 console.log(`\n| ${header.join(" | ")} |`);

@@ -41,6 +41,7 @@
 #include <sys/stat.h>
 #include <vector>
 
+#include "blas-products.h"
 #include "strata_trainer.h"
 #include "ggml-backend.h"
 #include "ggml.h"
@@ -445,9 +446,9 @@ int command_speed(int argc, char **argv) {
     cpu_s = process_cpu_seconds() - cpu_s;
     const double tokens = (double)s.inputs.size() * steps;
     std::printf("{\"n_tokens\":%zu,\"warmup_s\":%.6f,\"step_s\":[%s],\"tokens_per_s\":%.3f,\"cpu_s_per_step\":%.6f,"
-                "\"loss_first\":%.9g,\"loss_last\":%.9g,\"n_trainable\":%lld,\"peak_rss_kib\":%lld}\n",
+                "\"loss_first\":%.9g,\"loss_last\":%.9g,\"n_trainable\":%lld,\"peak_rss_kib\":%lld,\"matmul_kernel\":\"%s\"}\n",
                 s.inputs.size(), warmup_s, step_s.c_str(), tokens / timed, cpu_s / steps, loss_first, loss_last,
-                (long long)strata_trainer_n_trainable(t), peak_rss_kib());
+                (long long)strata_trainer_n_trainable(t), peak_rss_kib(), strata_trainer_matmul_kernel());
     strata_trainer_free(t);
     return 0;
 }
@@ -468,8 +469,8 @@ int command_matmul(int argc, char **argv) {
     const int reps = std::max(1, std::atoi(o.get("reps", "20").c_str()));
     const int threads = std::max(1, std::atoi(o.get("threads", "1").c_str()));
     const std::string op = o.get("op", "mul_mat");
-    if (op != "mul_mat" && op != "out_prod") {
-        std::fprintf(stderr, "--op must be mul_mat or out_prod\n");
+    if (op != "mul_mat" && op != "out_prod" && op != "blas") {
+        std::fprintf(stderr, "--op must be mul_mat, out_prod or blas\n");
         return 2;
     }
     ggml_backend_load_all_from_path(ggml_folder().c_str());
@@ -484,7 +485,7 @@ int command_matmul(int argc, char **argv) {
     ggml_init_params params = {ggml_tensor_overhead() * 8 + ggml_graph_overhead(), nullptr, /*no_alloc =*/true};
     ggml_context *ctx = ggml_init(params);
     ggml_tensor *a, *b, *y;
-    if (op == "mul_mat") {
+    if (op == "mul_mat" || op == "blas") {
         a = ggml_new_tensor_2d(ctx, GGML_TYPE_F32, K, N); // W, n_in fastest
         b = ggml_new_tensor_2d(ctx, GGML_TYPE_F32, K, T); // x
         y = ggml_mul_mat(ctx, a, b);                      // [N, T]
@@ -495,6 +496,15 @@ int command_matmul(int argc, char **argv) {
     }
     ggml_cgraph *graph = ggml_new_graph(ctx);
     ggml_build_forward_expand(graph, y);
+    std::string kernel = ggml_backend_name(backend);
+    if (op == "blas") {
+        if (!strata::host_blas()) {
+            std::fprintf(stderr, "--op blas: %s\n", strata::matmul_kernel_description().c_str());
+            return 1;
+        }
+        strata::use_blas_products(graph, strata::host_blas());
+        kernel = strata::matmul_kernel_description();
+    }
     ggml_backend_buffer_t buffer = ggml_backend_alloc_ctx_tensors(ctx, backend);
     std::mt19937 rng(7);
     std::normal_distribution<float> normal(0.0f, 0.02f);
@@ -512,8 +522,7 @@ int command_matmul(int argc, char **argv) {
         }
     const double ms = seconds_since(start) * 1000.0 / reps;
     std::printf("{\"op\":\"%s\",\"k\":%lld,\"n\":%lld,\"t\":%lld,\"threads\":%d,\"ms\":%.4f,\"gflops\":%.3f,\"backend\":\"%s\"}\n",
-                op.c_str(), (long long)K, (long long)N, (long long)T, threads, ms, 2.0 * K * N * T / (ms * 1e6),
-                ggml_backend_name(backend));
+                op.c_str(), (long long)K, (long long)N, (long long)T, threads, ms, 2.0 * K * N * T / (ms * 1e6), kernel.c_str());
     ggml_backend_buffer_free(buffer);
     ggml_free(ctx);
     ggml_backend_free(backend);

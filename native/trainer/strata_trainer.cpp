@@ -18,6 +18,7 @@
 #include "ggml-alloc.h"
 #include "ggml-backend.h"
 #include "ggml.h"
+#include "blas-products.h"
 #include "trainer-model.h"
 #include "transposed-products.h"
 
@@ -631,6 +632,11 @@ int strata_trainer_init(const strata_trainer_config *config, const char *gguf_pa
     });
 }
 
+const char *strata_trainer_matmul_kernel(void) {
+    static const std::string description = strata::matmul_kernel_description();
+    return description.c_str();
+}
+
 int strata_trainer_n_vocab(const strata_trainer *t) { return t ? t->model.hparams.n_vocab : 0; }
 
 int64_t strata_trainer_n_trainable(const strata_trainer *t) {
@@ -667,6 +673,7 @@ int strata_trainer_loss(strata_trainer *t, const strata_trainer_batch *batch, do
         LossGraph lg = build_loss(*t, g.ctx, batch);
         ggml_cgraph *graph = ggml_new_graph_custom(g.ctx, graph_size(*t), false);
         ggml_build_forward_expand(graph, lg.loss);
+        if (t->config.device == STRATA_TRAINER_DEVICE_CPU) strata::use_blas_products(graph, strata::host_blas());
         allocate(*t, graph);
         set_loss_inputs(*t, lg, batch);
         run(*t, graph);
@@ -695,8 +702,9 @@ int strata_trainer_accumulate(strata_trainer *t, const strata_trainer_batch *bat
         }
         ggml_tensor *loss_grad = ggml_graph_get_grad_acc(graph, lg.loss);
         ggml_set_input(loss_grad);
-        graph = strata::with_out_prods_as_mul_mats(g.ctx, graph, 2 * graph_size(*t), t->transposed,
-                                                   t->config.device == STRATA_TRAINER_DEVICE_CPU);
+        const bool cpu = t->config.device == STRATA_TRAINER_DEVICE_CPU;
+        graph = strata::with_out_prods_as_mul_mats(g.ctx, graph, 2 * graph_size(*t), t->transposed, cpu);
+        if (cpu) strata::use_blas_products(graph, strata::host_blas());
         allocate(*t, graph);
         set_loss_inputs(*t, lg, batch);
         ggml_backend_tensor_set(loss_grad, &n, 0, sizeof(float));

@@ -94,6 +94,10 @@ int strata_trainer_init(const strata_trainer_config *config, const char *gguf_pa
 
 /* Model facts after init. */
 int strata_trainer_n_vocab(const strata_trainer *trainer);
+
+// What runs the large F32 matrix products on the CPU: the host's OpenBLAS when installed (opened at run time;
+// STRATA_TRAINER_BLAS=0 turns it off), else ggml's own kernel. A static string.
+const char *strata_trainer_matmul_kernel(void);
 int64_t strata_trainer_n_trainable(const strata_trainer *trainer);
 
 /* logits: n_tokens * n_vocab floats, row i is the distribution after tokens[0..i] (one document). */

@@ -19,9 +19,15 @@ export interface TrainerCliResult {
   stderr: string;
 }
 
-export async function runTrainerCli(args: string[]): Promise<TrainerCliResult> {
+export async function runTrainerCli(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<TrainerCliResult> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(trainerCli, args, { maxBuffer: 64 * 1024 * 1024 });
+    const { stdout, stderr } = await promisify(execFile)(trainerCli, args, {
+      maxBuffer: 64 * 1024 * 1024,
+      env,
+    });
     return { exitCode: 0, stdout, stderr };
   } catch (error) {
     const failure = error as { code?: number; stdout?: string; stderr?: string };
