@@ -201,13 +201,15 @@ void create_parameters(strata_trainer &t) {
 
 // LoRA leaves every base weight frozen, so the transpose its input gradient needs (transposed-products.h) is made
 // once instead of every step — when that costs at most twice the weights' own memory: always for F32 and F16
-// bases, not for 8- and 4-bit ones, whose point is to save memory (they are transposed per step).
+// bases, not for 8- and 4-bit ones, whose point is to save memory (they are transposed per step). OpenBLAS reads
+// F32 weights transposed as they are: with it, only the other types are copied.
 void transpose_frozen_weights(strata_trainer &t) {
     if (t.config.mode != STRATA_TRAINER_MODE_LORA) return;
+    const bool blas = t.config.device == STRATA_TRAINER_DEVICE_CPU && strata::host_blas();
     std::vector<ggml_tensor *> weights;
     size_t weight_bytes = 0;
     auto add = [&](ggml_tensor *w) {
-        if (!w || std::find(weights.begin(), weights.end(), w) != weights.end()) return;
+        if (!w || (blas && w->type == GGML_TYPE_F32) || std::find(weights.begin(), weights.end(), w) != weights.end()) return;
         weights.push_back(w);
         weight_bytes += ggml_nbytes(w);
     };
@@ -702,9 +704,13 @@ int strata_trainer_accumulate(strata_trainer *t, const strata_trainer_batch *bat
         }
         ggml_tensor *loss_grad = ggml_graph_get_grad_acc(graph, lg.loss);
         ggml_set_input(loss_grad);
+        // The backward's products: OpenBLAS takes what it can as it is (transposed operands included), ggml's
+        // MUL_MAT on transposed copies the rest (transposed-products.h), OpenBLAS again those copies' products.
         const bool cpu = t->config.device == STRATA_TRAINER_DEVICE_CPU;
+        const strata::Blas *blas = cpu ? strata::host_blas() : nullptr;
+        strata::use_blas_products(graph, blas);
         graph = strata::with_out_prods_as_mul_mats(g.ctx, graph, 2 * graph_size(*t), t->transposed, cpu);
-        if (cpu) strata::use_blas_products(graph, strata::host_blas());
+        strata::use_blas_products(graph, blas);
         allocate(*t, graph);
         set_loss_inputs(*t, lg, batch);
         ggml_backend_tensor_set(loss_grad, &n, 0, sizeof(float));
