@@ -54,6 +54,8 @@ struct strata_trainer {
     std::vector<Parameter> parameters;
     std::vector<std::vector<LoraPair>> lora; // [layer][target index]
     strata::TransposedWeights transposed;    // frozen weights' transposes for the input gradients (LoRA)
+    std::vector<float> labels;               // one-hot targets [n_vocab, n], kept between steps (see set_loss_inputs)
+    std::vector<size_t> labels_set;          // where labels holds a 1
     float lora_scale = 0.0f;
     double accumulated_tokens = 0.0;
     double accumulated_loss = 0.0;
@@ -386,14 +388,22 @@ LossGraph build_loss(const strata_trainer &t, ggml_context *ctx, const strata_tr
     return g;
 }
 
-void set_loss_inputs(const strata_trainer &t, const LossGraph &g, const strata_trainer_batch *b) {
+// The one-hot labels are n_vocab × n floats (12.8 MB for 12.5k tokens × 256): the buffer is kept and only its ones
+// are moved, instead of allocating, zeroing and page-faulting a fresh one every micro-batch.
+void set_loss_inputs(strata_trainer &t, const LossGraph &g, const strata_trainer_batch *b) {
     set_inputs(g.in, b->tokens, b->document_ids, b->n_tokens);
     const int n = (int)g.selected_rows.size();
     const size_t V = (size_t)t.model.hparams.n_vocab;
-    std::vector<float> labels(V * n, 0.0f);
-    for (int j = 0; j < n; j++) labels[(size_t)j * V + b->targets[g.selected_rows[j]]] = 1.0f;
+    if (t.labels.size() < V * n) t.labels.resize(V * n, 0.0f);
+    for (size_t at : t.labels_set) t.labels[at] = 0.0f;
+    t.labels_set.clear();
+    for (int j = 0; j < n; j++) {
+        const size_t at = (size_t)j * V + b->targets[g.selected_rows[j]];
+        t.labels[at] = 1.0f;
+        t.labels_set.push_back(at);
+    }
     ggml_backend_tensor_set(g.selected, g.selected_rows.data(), 0, sizeof(int32_t) * n);
-    ggml_backend_tensor_set(g.labels, labels.data(), 0, sizeof(float) * labels.size());
+    ggml_backend_tensor_set(g.labels, t.labels.data(), 0, sizeof(float) * V * n);
 }
 
 float read_scalar(ggml_tensor *tensor) {
@@ -697,10 +707,15 @@ int strata_trainer_accumulate(strata_trainer *t, const strata_trainer_batch *bat
         ggml_build_backward_expand(g.ctx, graph, nullptr);
         // grad_sum += n · grad: the token-weighted sum, so the mean over micro-batches is exact. The factor n is the
         // loss gradient's seed (below), so each gradient arrives scaled and is added in place: one pass over each.
+        // The first micro-batch after an update copies instead, so the sums are never cleared separately.
+        const bool first = t->accumulated_tokens <= 0;
         for (const Parameter &p : t->parameters) {
             ggml_tensor *grad = ggml_graph_get_grad(graph, p.value);
-            if (!grad) continue; // not reached by the loss (e.g. no trained position depends on it)
-            ggml_build_forward_expand(graph, ggml_add_inplace(g.ctx, p.grad_sum, grad));
+            if (!grad) { // not reached by the loss (e.g. no trained position depends on it)
+                if (first) ggml_backend_tensor_memset(p.grad_sum, 0, 0, ggml_nbytes(p.grad_sum));
+                continue;
+            }
+            ggml_build_forward_expand(graph, first ? ggml_cpy(g.ctx, grad, p.grad_sum) : ggml_add_inplace(g.ctx, p.grad_sum, grad));
         }
         ggml_tensor *loss_grad = ggml_graph_get_grad_acc(graph, lg.loss);
         ggml_set_input(loss_grad);
@@ -755,7 +770,8 @@ int strata_trainer_apply_update(strata_trainer *t, float learning_rate, strata_t
             ggml_set_input(adamw);
             ggml_cgraph *graph = ggml_new_graph_custom(g.ctx, size, false);
             for (const Parameter &p : t->parameters) {
-                ggml_tensor *grad = ggml_scale(g.ctx, p.grad_sum, (float)factor);
+                // In place: the sums are overwritten by the next accumulate anyway, and no temporary is allocated.
+                ggml_tensor *grad = ggml_scale_inplace(g.ctx, p.grad_sum, (float)factor);
                 ggml_build_forward_expand(graph, ggml_opt_step_adamw(g.ctx, p.value, grad, p.m, p.v, adamw));
             }
             allocate(*t, graph);
@@ -766,7 +782,6 @@ int strata_trainer_apply_update(strata_trainer *t, float learning_rate, strata_t
             ggml_backend_tensor_set(adamw, values, 0, sizeof(values));
             run(*t, graph);
         }
-        for (const Parameter &p : t->parameters) ggml_backend_tensor_memset(p.grad_sum, 0, 0, ggml_nbytes(p.grad_sum));
         if (result) {
             result->loss = t->accumulated_loss / t->accumulated_tokens;
             result->n_trained = (int64_t)t->accumulated_tokens;
@@ -824,7 +839,9 @@ int strata_trainer_parameter_write(strata_trainer *t, int index, const float *va
 int strata_trainer_gradient_read(strata_trainer *t, int index, float *values) {
     const Parameter *p = parameter_at(t, index);
     if (!p || !values) return STRATA_TRAINER_INVALID_ARGUMENT;
-    ggml_backend_tensor_get(p->grad_sum, values, 0, ggml_nbytes(p->grad_sum));
+    // After an update the sums are stale until the next accumulate copies over them (see accumulate): zero then.
+    if (t->accumulated_tokens <= 0) std::fill(values, values + ggml_nelements(p->grad_sum), 0.0f);
+    else ggml_backend_tensor_get(p->grad_sum, values, 0, ggml_nbytes(p->grad_sum));
     return STRATA_TRAINER_OK;
 }
 
