@@ -926,6 +926,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
     exports.Set("openTrainer", Napi::Function::New<OpenTrainer>(env, "openTrainer"));
     exports.Set("defaultOptions", Napi::Function::New<DefaultOptions>(env, "defaultOptions"));
     exports.Set("quantize", Napi::Function::New<Quantize>(env, "quantize"));
+    exports.Set("matmulKernel", Napi::Function::New(env, [](const Napi::CallbackInfo &info) -> Napi::Value {
+        return Napi::String::New(info.Env(), strata_trainer_matmul_kernel());
+    }, "matmulKernel"));
     return exports;
 }
 

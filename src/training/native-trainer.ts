@@ -158,6 +158,8 @@ export interface NativeTrainerModule {
     type: QuantizationType | Uppercase<QuantizationType>,
     options?: QuantizeOptions,
   ): Promise<void>;
+  /** What runs the large F32 matrix products: the host's OpenBLAS ("OpenBLAS 0.3.21 (Cooperlake)") or ggml's kernel. */
+  matmulKernel(): string;
   defaultOptions(): Required<
     Omit<NativeTrainerOptions, "modelPath" | "backendDir" | "loraTargets" | "seed" | "device">
   > & {

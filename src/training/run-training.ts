@@ -31,7 +31,13 @@ export interface ValidationMetrics {
   perplexity: number;
 }
 export interface TrainingEvents {
-  onStart?(facts: { resumedFromStep: number; rows: number; validationRows: number; memory: string }): void;
+  onStart?(facts: {
+    resumedFromStep: number;
+    rows: number;
+    validationRows: number;
+    memory: string;
+    matmulKernel: string;
+  }): void;
   onStep?(metrics: StepMetrics): void;
   onValidation?(metrics: ValidationMetrics): void;
   onCheckpoint?(checkpoint: { step: number }): void;
@@ -99,7 +105,8 @@ export async function runTraining(
   }
 
   // 5. Trainer, resumed exactly from the last checkpoint when there is one.
-  const trainer = await loadNativeTrainer().openTrainer({
+  const native = loadNativeTrainer();
+  const trainer = await native.openTrainer({
     modelPath: config.modelPath,
     mode: config.mode,
     loraRank: config.loraRank,
@@ -122,6 +129,7 @@ export async function runTraining(
       cursor = checkpoint.manifest.cursor;
     }
     events.onStart?.({
+      matmulKernel: native.matmulKernel(),
       resumedFromStep: step,
       rows: rows.length,
       validationRows: validationRows.length,

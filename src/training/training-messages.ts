@@ -59,6 +59,7 @@ const childMessageSchema = z.discriminatedUnion("type", [
     rows: z.number(),
     validationRows: z.number(),
     memory: z.string(),
+    matmulKernel: z.string(),
   }),
   z.object({
     type: z.literal("step"),

@@ -68,6 +68,7 @@ export class TrainingEventRecorder {
         resumedFromStep: event.resumedFromStep,
         rows: event.rows,
         memory: event.memory,
+        matmulKernel: event.matmulKernel,
       });
     }
     return false;
