@@ -6,8 +6,10 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages the test suite needs: python3-torch, python3-numpy and libopenblas0-pthread for the
-# trainer's PyTorch reference comparisons (test/native/pytorch-reference.test.ts). Later: chromium.
-debian_packages=(python3-torch python3-numpy libopenblas0-pthread)
+# trainer's PyTorch reference comparisons (test/native/pytorch-reference.test.ts), the OpenBLAS library also being
+# what the trainer runs its large products on when present (test/native/blas-products.test.ts); tmux for `strata compare` in a
+# real terminal (test/cli/compare.cli.test.ts); chromium for the web console's browser tests (test/console/).
+debian_packages=(python3-torch python3-numpy libopenblas0-pthread tmux chromium)
 
 log() { printf '\n== %s\n' "$*"; }
 

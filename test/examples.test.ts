@@ -95,4 +95,40 @@ describe("examples (--quick)", () => {
     },
     timeoutMs,
   );
+
+  it(
+    "spam-classifier: transfer-learning heads and both baselines from one run, then Classify on a reservation",
+    async () => {
+      const { code, stdout, stderr } = await runExample("spam-classifier/spam-classifier");
+      expect(code, stderr).toBe(0);
+      const [testMails, testSpam] = numbers(stdout, /^test: (\d+) mails \((\d+) spam/m);
+      const majority = Math.max(testSpam ?? 0, (testMails ?? 0) - (testSpam ?? 0)) / (testMails ?? 1);
+      const [headAccuracy, headF1] = numbers(
+        stdout,
+        /^head \S+ \(selected\): accuracy (\d\.\d+), macro-F1 (\d\.\d+)$/m,
+      );
+      const [wordsAccuracy] = numbers(
+        stdout,
+        /^baseline bag-of-words: accuracy (\d\.\d+), macro-F1 \d\.\d+/m,
+      );
+      const [zeroAccuracy, , unanswered, answers] = numbers(
+        stdout,
+        /^baseline zero-shot: accuracy (\d\.\d+), macro-F1 (\d\.\d+) \((\d+) of (\d+) answers named no label\)$/m,
+      );
+      for (const value of [headAccuracy, headF1, wordsAccuracy, zeroAccuracy]) {
+        expect(value).toBeGreaterThanOrEqual(0);
+        expect(value).toBeLessThanOrEqual(1);
+      }
+      expect(answers).toBe(testMails);
+      expect(unanswered).toBeLessThanOrEqual(answers ?? 0);
+      // What the quick form's 64 training mails already show: the word baseline beats the majority class.
+      // The head's margin over it is asserted in test/contract/transfer-learning.contract.test.ts (96 mails).
+      expect(wordsAccuracy).toBeGreaterThan(majority);
+      expect(stdout.match(/^ {2}true \\ predicted/gm)).toHaveLength(4);
+      expect(stdout.match(/^ {2}classified (spam|ham) \(p=\d\.\d{3}\), truly (spam|ham): /gm)).toHaveLength(
+        4,
+      );
+    },
+    timeoutMs,
+  );
 });

@@ -36,6 +36,24 @@ export class ApiClient {
   }
 
   async call<Output>(request: ApiRequest): Promise<Output> {
+    const response = await this.send(request);
+    const text = await response.text();
+    const parsed = text === "" ? {} : parseJson(text);
+    if (!response.ok) throw errorOf(response, parsed, text);
+    return parsed as Output;
+  }
+
+  /** For operations that answer with an event stream: the body's bytes as they arrive (errors before it throw). */
+  async openStream(request: ApiRequest): Promise<AsyncIterable<Uint8Array>> {
+    const response = await this.send(request);
+    if (!response.ok || !response.body) {
+      const text = await response.text();
+      throw errorOf(response, text === "" ? {} : parseJson(text), text);
+    }
+    return response.body;
+  }
+
+  private async send(request: ApiRequest): Promise<Response> {
     const query: Record<string, string> = {};
     for (const [key, value] of Object.entries(request.query ?? {}))
       if (value !== undefined) query[key] = value;
@@ -54,9 +72,8 @@ export class ApiClient {
     });
     const url = new URL(request.path, this.endpoint);
     for (const [key, value] of Object.entries(query)) url.searchParams.append(key, value);
-    let response: Response;
     try {
-      response = await fetch(url, {
+      return await fetch(url, {
         method: request.method,
         headers: signed.headers as Record<string, string>,
         ...(body === undefined ? {} : { body }),
@@ -67,15 +84,13 @@ export class ApiClient {
         `cannot reach Strata at ${this.endpoint.origin} (${cause}) — is \`strata serve\` running?`,
       );
     }
-    const text = await response.text();
-    const parsed = text === "" ? {} : parseJson(text);
-    if (!response.ok) {
-      const errorType = response.headers.get("x-amzn-errortype")?.split(":")[0] ?? `HTTP ${response.status}`;
-      const message = (parsed as { message?: string }).message ?? text;
-      throw new CliError(`${errorType}: ${message}`);
-    }
-    return parsed as Output;
   }
+}
+
+function errorOf(response: Response, parsed: unknown, text: string): CliError {
+  const errorType = response.headers.get("x-amzn-errortype")?.split(":")[0] ?? `HTTP ${response.status}`;
+  const message = (parsed as { message?: string }).message ?? text;
+  return new CliError(`${errorType}: ${message}`);
 }
 
 function parseJson(text: string): unknown {

@@ -2,14 +2,18 @@
 // of the running server's public API.
 import { CliError } from "./cli-error.js";
 import type { CommandEnvironment } from "./command-context.js";
+import { classifyCommand } from "./commands/classify.js";
+import { compareCommand } from "./commands/compare.js";
 import { configCommand } from "./commands/config.js";
 import { customModelsCommand } from "./commands/custom-models.js";
 import { dataCommand } from "./commands/data.js";
+import { evaluationsCommand } from "./commands/evaluations.js";
 import { jobsCommand } from "./commands/jobs.js";
 import { keysCommand } from "./commands/keys.js";
 import { modelsCommand } from "./commands/models.js";
 import { serveCommand } from "./commands/serve.js";
 import { throughputCommand } from "./commands/throughput.js";
+import { usageCommand } from "./commands/usage.js";
 
 const usage = `usage: strata <command> [options]
 
@@ -32,10 +36,21 @@ const usage = `usage: strata <command> [options]
   jobs create      --type fine-tuning|continued-pre-training --base-model ID --training-data FILE|s3://…
                    [--validation-data … --name JOB --model-name NAME --output s3://… --hyper-parameter K=V …
                    --dry-run (estimate only) --follow --json]
+  jobs create --method transfer-learning --base-model ID --training-data FILE|s3://…   a text classifier on
+                   a frozen model: labeled {"text","label"} records   [--validation-data … --test-data … --follow]
   jobs list|get|stop|logs   [JOB] [--status S --name-contains X | --follow] [--json]
   custom-models list|get|delete|export   [NAME|ARN] [--output FILE.gguf --s3-uri s3://…] [--json]
+  evaluations create --model ID [--model ID] --dataset FILE|s3://…   evaluate one model, or a base against a
+                   candidate   [--task-type qa|summarization|classification|generation --metric NAME … --judge MODEL
+                   --max-tokens N --prompt-format chat|text --name JOB --output s3://… --wait --json]
+  evaluations list|get|stop|results   [JOB] [--status S --name-contains X | --html FILE] [--json]
   throughput create NAME --model MODEL   provisioned throughput   [--units N --commitment none|OneMonth|SixMonths --wait]
+  classify -m PROVISIONED_MODEL TEXT…   label texts with a transfer-learning model's provisioned throughput
   throughput list|get|update|delete|cost   [NAME|ARN] [--name --model --units | --force | --from --to] [--json]
+  compare -m MODEL -m MODEL … "PROMPT" | --prompts FILE   the same prompts on several models at once, side by side
+                   [--system TEXT --image FILE --max-tokens N --temperature X --top-p X --json]
+  usage            invocations, latency, tokens and cost per model and day, training and reservation cost,
+                   and the same at Bedrock's prices   [--from DAY --to DAY --model ID --json]
   keys create      [--type access-key|api-key] [--description TEXT] [--json]
   keys list        [--json]
   keys revoke ID
@@ -51,7 +66,11 @@ const commands: Record<string, (argv: string[], environment: CommandEnvironment)
   data: dataCommand,
   jobs: jobsCommand,
   "custom-models": customModelsCommand,
+  evaluations: evaluationsCommand,
   throughput: throughputCommand,
+  compare: compareCommand,
+  usage: usageCommand,
+  classify: classifyCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

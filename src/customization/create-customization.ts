@@ -19,6 +19,7 @@ import { CustomizationService, type CustomModelInUse, customModelNotInUse } from
 import type { JobDataLimits } from "./datasets/prepare-job-data.js";
 import { TokenizerCache } from "./datasets/tokenizer-cache.js";
 import { TrainingThroughputStore } from "./estimate/training-throughput-store.js";
+import type { CustomModelGate } from "./jobs/custom-model-gate.js";
 import { CustomizationJobRunner } from "./jobs/customization-job-runner.js";
 import { CustomizationJobStore } from "./jobs/customization-job-store.js";
 import { CustomizationMetricsStore } from "./jobs/customization-metrics-store.js";
@@ -45,6 +46,8 @@ export function createCustomization(options: {
   logger: Logger;
   /** The provisioned-throughput hook (see CustomModelInUse); default: no custom model is in use. */
   customModelInUse?: CustomModelInUse;
+  /** The base-vs-custom evaluation run before a custom model is registered (src/evaluation/gate/). */
+  gate?: CustomModelGate;
 }): Customization {
   const { config, database } = options;
   const context = { region: config.region, accountId: config.accountId };
@@ -74,6 +77,7 @@ export function createCustomization(options: {
     logger: options.logger,
     maxConcurrentJobs: config.customization.maxConcurrentJobs,
     newCustomModelId: newResourceId,
+    ...(options.gate ? { gate: options.gate } : {}),
   });
   const sources = {
     region: config.region,

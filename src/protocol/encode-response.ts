@@ -20,6 +20,15 @@ export const unmodelledHeaders = Symbol("unmodelledHeaders");
 
 export type WithUnmodelledHeaders<Output> = Output & { [unmodelledHeaders]?: Record<string, string> };
 
+/**
+ * JSON members Strata adds to a Bedrock response body beyond the service model (GetCustomModel's
+ * strataEvaluation): plain JSON values, written next to the modelled members. The SDKs read the members their
+ * model names and ignore the rest, so these reach only clients that look for them (the CLI, the console).
+ */
+export const unmodelledMembers = Symbol("unmodelledMembers");
+
+export type WithUnmodelledMembers<Output> = Output & { [unmodelledMembers]?: Record<string, unknown> };
+
 export interface EncodedResponse {
   status: number;
   headers: Record<string, string>;
@@ -82,7 +91,10 @@ export function encodeResponse(
   }
 
   headers["content-type"] = "application/json";
-  return { status: operation.successCode, headers, body: JSON.stringify(bodyValue) };
+  const additions = (output as WithUnmodelledMembers<Record<string, unknown>> | undefined)?.[
+    unmodelledMembers
+  ];
+  return { status: operation.successCode, headers, body: JSON.stringify({ ...additions, ...bodyValue }) };
 }
 
 // Shapes whose values are already their own JSON (no timestamp or blob anywhere below them) are passed

@@ -2,6 +2,7 @@
 // dedicated sequences, or its model's on-demand sequences), so a capacity never holds more generations than it
 // has sequences, and never more waiting than its bounded queue.
 import type {
+  EmbeddingOptions,
   EngineModel,
   GenerationEvent,
   GenerationRequest,
@@ -45,8 +46,15 @@ export class GatedEngine implements InferenceEngine {
     return this.engine.countTokens(model, prompt);
   }
 
-  embed(model: EngineModel, texts: string[]): Promise<number[][]> {
-    return this.engine.embed(model, texts);
+  /** Embeddings take a place at the gate too: a classifier's reservation (transfer learning) serves them. */
+  async embed(model: EngineModel, texts: string[], options?: EmbeddingOptions): Promise<number[][]> {
+    if (!model.capacity) this.defineOnDemand(model);
+    const release = await this.gates.acquire(capacityKeyOf(model), new AbortController().signal);
+    try {
+      return await this.engine.embed(this.currentModel(model), texts, options);
+    } finally {
+      release();
+    }
   }
 
   supportsTools(model: EngineModel): Promise<boolean> {

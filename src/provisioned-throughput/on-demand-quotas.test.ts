@@ -43,6 +43,7 @@ describe("OnDemandQuotas", () => {
   it("records a refused request in the usage ledger", async () => {
     const quotas = new OnDemandQuotas({ requestsPerMinute: 1 }, () => 0);
     const recorded: InvocationRecord[] = [];
+    // biome-ignore lint/correctness/noComponentHookFactories: "Converse" is a Bedrock operation's handler, not a React component.
     const handlers = quotas.guard({ Converse: async () => ({ ok: true }) }, () => false, {
       record: (record) => recorded.push(record),
     });

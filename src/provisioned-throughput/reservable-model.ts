@@ -66,7 +66,10 @@ function fromCustomModel(sources: ReservableModelSources, model: CustomModel): R
           filePath: resolve(model.baseModelFile),
           adapter: { filePath: resolve(model.artifactFile), scale: 1 },
         }
-      : { modelId: modelArn, filePath: resolve(model.artifactFile) };
+      : model.artifactKind === "classification-head"
+        ? // Transfer learning: the frozen base embeds, the head (a JSON file, not a GGUF) is applied by Classify.
+          { modelId: modelArn, filePath: resolve(model.baseModelFile) }
+        : { modelId: modelArn, filePath: resolve(model.artifactFile) };
   return {
     modelArn,
     foundationModelArn: foundationModelArn(sources.context.region, model.baseModelId),

@@ -21,6 +21,11 @@ export class ProvisionedModelResolver implements ReservedModelResolver {
 
   async resolve(modelId: string): Promise<Extract<RuntimeTarget, { kind: "local" }> | undefined> {
     const active = await this.service.forRuntime(modelId);
+    if (active?.reservable.customModel?.artifactKind === "classification-head") {
+      throw new ValidationException(
+        `The provisioned throughput ${active.reservation.provisionedModelName} serves a text classifier (transfer learning), which labels texts and does not generate them: call Classify (POST /strata/model/{modelId}/classify, \`strata classify -m ${modelId} TEXT\`).`,
+      );
+    }
     if (active) {
       return {
         kind: "local",

@@ -17,9 +17,13 @@ import { getCatalogModel } from "../catalog/operations/get-catalog-model.js";
 import { getFoundationModel } from "../catalog/operations/get-foundation-model.js";
 import { listCatalogModels } from "../catalog/operations/list-catalog-models.js";
 import { listFoundationModels } from "../catalog/operations/list-foundation-models.js";
+import { compareModelsOperation } from "../compare/operations/compare-models-operation.js";
 import type { StrataConfig } from "../config/strata-config.js";
 import { type Customization, createCustomization } from "../customization/create-customization.js";
 import type { CustomModelInUse } from "../customization/customization-service.js";
+import type { CustomModelGate } from "../customization/jobs/custom-model-gate.js";
+import { datasetStoreOperations } from "../customization/operations/dataset-store-operations.js";
+import { createEvaluation, createEvaluationGate, type Evaluation } from "../evaluation/create-evaluation.js";
 import { converseOperations } from "../inference/converse/converse-operations.js";
 import type { InferenceEngine } from "../inference/engine/inference-engine.js";
 import { LlamaCppEngine } from "../inference/engine/llama-cpp-engine.js";
@@ -50,9 +54,12 @@ import {
 import { openDatabase } from "../storage/database/open-database.js";
 import { type EmbeddedS3, startEmbeddedS3 } from "../storage/embedded-s3/start-embedded-s3.js";
 import { ObjectStoreResolver } from "../storage/object-store/object-store-resolver.js";
+import { createTransferLearning } from "../transfer-learning/create-transfer-learning.js";
+import { usageReportOperation } from "../usage/operations/get-usage-report.js";
 import { usageOperations } from "../usage/operations/usage-operations.js";
 import { pricesFromCatalog } from "../usage/price-invocation.js";
 import { UsageLedger } from "../usage/usage-ledger.js";
+import { createConsoleHandler, defaultConsoleDirectory, isConsoleRequest } from "./console-static-files.js";
 import { ensureFirstStartCredentials, type FirstStartResult } from "./first-start.js";
 import { createHttpRequestHandler } from "./http-request-handler.js";
 import { listenOnePort } from "./one-port-server.js";
@@ -71,6 +78,7 @@ export interface RunningStrata {
   customization: Customization;
   provisionedThroughput: ProvisionedThroughput;
   runtime: RuntimeServices;
+  evaluation: Evaluation;
   close(): Promise<void>;
 }
 
@@ -79,6 +87,8 @@ export interface StrataOverrides {
   engine?: (real: LlamaCppEngine) => InferenceEngine;
   /** Whether a custom model is in use (DeleteCustomModel refuses then); the provisioned-throughput issue's hook. */
   customModelInUse?: CustomModelInUse;
+  /** The built web console served under /console/ (default: dist/console/ of this checkout). */
+  consoleDirectory?: string;
 }
 
 export async function startStrata(
@@ -92,7 +102,8 @@ export async function startStrata(
   try {
     const keyStore = await KeyStore.open(database);
     const bedrockModels = loadBedrockModels();
-    const usage = new UsageLedger({ database, prices: pricesFromCatalog(bedrockModels), logger });
+    const prices = pricesFromCatalog(bedrockModels);
+    const usage = new UsageLedger({ database, prices, logger });
     // Runs after the server has closed (closers run in reverse order of registration) and before the database.
     closers.unshift(() => usage.close());
     const firstStart = await ensureFirstStartCredentials(keyStore, config.dataDirectory);
@@ -155,6 +166,8 @@ export async function startStrata(
       aliases: config.aliases,
     });
 
+    // The base-vs-custom gate runs on the engine, which is made below: bound late, like the reservations.
+    let evaluationGate: CustomModelGate | undefined;
     const customization = createCustomization({
       config,
       database,
@@ -162,6 +175,10 @@ export async function startStrata(
       localModels,
       objectStores,
       logger,
+      gate: (request) => {
+        if (!evaluationGate) throw new Error("the engine is not ready");
+        return evaluationGate(request);
+      },
       customModelInUse:
         overrides.customModelInUse ??
         (async (modelArn) => (await provisioned?.service.usersOf(modelArn)) ?? []),
@@ -202,12 +219,51 @@ export async function startStrata(
       ...(passThrough ? { passThrough } : {}),
       usage: provisioned.quotas.recorder(usage),
     };
+    const arnContext = { region: config.region, accountId: config.accountId };
+    evaluationGate = createEvaluationGate({
+      engine: llamaCppEngine,
+      objectStores,
+      context: arnContext,
+      threads: config.customization.trainerThreads,
+      prices,
+    });
+    const evaluation = createEvaluation({
+      context: arnContext,
+      dataDirectory: config.dataDirectory,
+      database,
+      objectStores,
+      generator: engine,
+      scorer: llamaCppEngine,
+      resolver: runtime.resolver,
+      prices,
+      logger,
+    });
+    // Closes before the engine (closers run in reverse order): a running evaluation stays InProgress and resumes.
+    closers.unshift(() => evaluation.close());
+    // Registers its job driver with the customization runner, so before interrupted jobs resume below.
+    const transferLearning = createTransferLearning({
+      config,
+      database,
+      catalog,
+      localModels,
+      customization,
+      objectStores,
+      engine,
+      reservations: provisioned.service,
+      runtimeResolver: runtime.resolver,
+      logger,
+    });
 
     const authenticate = createAuthenticator({
       keyStore,
       authentication: config.authentication,
       signingName: bedrockService.signingName,
     });
+    const runtimeOperations = provisioned.quotas.guard(
+      { ...converseOperations(runtime), ...invokeModelOperations(runtime) },
+      (modelId) => runtime.resolver.isReserved(modelId),
+      usage,
+    );
     const dispatch = createDispatcher({
       services: [
         {
@@ -218,15 +274,12 @@ export async function startStrata(
             ...modelImportOperations(modelImports, { region: config.region, accountId: config.accountId }),
             ...customization.bedrockOperations,
             ...provisioned.bedrockOperations,
+            ...evaluation.bedrockOperations,
           },
         },
         {
           model: bedrockRuntimeService,
-          handlers: provisioned.quotas.guard(
-            { ...converseOperations(runtime), ...invokeModelOperations(runtime) },
-            (modelId) => runtime.resolver.isReserved(modelId),
-            usage,
-          ),
+          handlers: runtimeOperations,
         },
         {
           model: strataService,
@@ -237,7 +290,26 @@ export async function startStrata(
             ListCatalogModels: listCatalogModels(catalog),
             GetCatalogModel: getCatalogModel(catalog),
             ...usageOperations(usage),
+            GetUsageReport: usageReportOperation(
+              {
+                context: { region: config.region, accountId: config.accountId },
+                usage,
+                database,
+                localModels,
+                customModels: customization.customModels,
+                pretrainingJobs,
+              },
+              { prices, localTrainingPricePer1kTokens: config.customization.localTrainingPricePer1kTokens },
+            ),
+            CompareModels: compareModelsOperation(runtimeOperations, {
+              resolver: runtime.resolver,
+              catalog,
+              engine,
+              prices,
+              parameterCountOf: async (modelId) => (await localModels.find(modelId))?.parameterCount,
+            }),
             GetServiceInfo: getServiceInfo(config, () => embeddedS3?.url ?? ""),
+            ...datasetStoreOperations(objectStores),
             QuantizeModel: quantizeModel({
               dataDirectory: config.dataDirectory,
               registry: localModels,
@@ -251,6 +323,8 @@ export async function startStrata(
             }),
             ...customization.strataOperations,
             ...provisioned.strataOperations,
+            ...evaluation.strataOperations,
+            ...transferLearning.strataOperations,
             ...pretrainingOperations({
               jobs: pretrainingJobs,
               runner: pretrainingRunner,
@@ -270,13 +344,21 @@ export async function startStrata(
     });
 
     const openAi = createOpenAiHandler({ runtime, catalog, authenticate, logger });
+    // The web console: static files of the public API's own client; the API authenticates what it sends.
+    const consoleFiles = createConsoleHandler({
+      directory: overrides.consoleDirectory ?? defaultConsoleDirectory(),
+    });
     const server = await listenOnePort({
       host: config.host,
       port: config.port,
       listener: createHttpRequestHandler({
         // The OpenAI-compatible API lives under /v1/; everything else speaks the AWS protocol.
         handle: (request) =>
-          request.rawPath.startsWith(openAiPathPrefix) ? openAi(request) : dispatch(request),
+          isConsoleRequest(request)
+            ? consoleFiles(request)
+            : request.rawPath.startsWith(openAiPathPrefix)
+              ? openAi(request)
+              : dispatch(request),
         maxRequestBodyBytes: config.maxRequestBodyBytes,
         logger,
       }),
@@ -286,6 +368,7 @@ export async function startStrata(
     await customization.runner.resumeInterruptedJobs();
     await pretrainingRunner.resumeInterruptedJobs();
     await provisioned.service.resumeAtStart();
+    await evaluation.runner.resumeInterruptedJobs();
 
     const s3Url =
       config.objectStore.kind === "embedded"
@@ -304,6 +387,7 @@ export async function startStrata(
       customization,
       provisionedThroughput: provisioned,
       runtime,
+      evaluation,
       close: async () => {
         for (const close of closers) await close();
       },

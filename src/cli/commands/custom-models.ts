@@ -19,6 +19,7 @@ import {
   parseCommandArgs,
 } from "../command-context.js";
 import { formatTable } from "../format-table.js";
+import { customModelEvaluationRows } from "./evaluations-custom-model-rows.js";
 import { s3ClientFor } from "./models-import.js";
 
 interface ModelSummary {
@@ -113,6 +114,7 @@ async function getModel(argv: string[], { environment, output }: CommandEnvironm
     ["validation loss", facts.validationLosses.map((loss) => loss.toFixed(4)).join(", ") || "-"],
     ["trainer", facts.trainerVersion],
     ["created", String(details.creationTime ?? "")],
+    ...customModelEvaluationRows(lineage.evaluation),
   ];
   output.write(rows.map(([key, value]) => `${key.padEnd(24)} ${value}`).join("\n"));
 }

@@ -87,7 +87,7 @@ async function advise(argv: string[], { environment, output }: CommandEnvironmen
   }
   const lines = [
     advice.recommendedMethod
-      ? `recommended: ${label(advice.recommendedMethod)} (strata jobs create --type ${(advice.customizationType ?? "").toLowerCase().replaceAll("_", "-")})`
+      ? `recommended: ${label(advice.recommendedMethod)} (strata jobs create ${advice.recommendedMethod === "TRANSFER_LEARNING" ? "--method transfer-learning" : `--type ${(advice.customizationType ?? "").toLowerCase().replaceAll("_", "-")}`})`
       : "no method fits this data as it is",
     `why: ${advice.reason} (${advice.recordsExamined} record(s) examined, format ${advice.detectedFormat})`,
     ...advice.methods

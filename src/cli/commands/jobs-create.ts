@@ -12,11 +12,16 @@ import {
   parseCommandArgs,
 } from "../command-context.js";
 import { datasetLocation } from "./data-dataset-location.js";
+import { createTransferLearningJob } from "./jobs-create-transfer-learning.js";
 import { followJob } from "./jobs-logs.js";
 
 const usage = `usage: strata jobs create --type fine-tuning|continued-pre-training --base-model ID
          --training-data FILE|s3://… [--validation-data FILE|s3://…] [--name JOB] [--model-name NAME]
-         [--output s3://…] [--hyper-parameter KEY=VALUE …] [--dry-run] [--follow] [--json]`;
+         [--output s3://…] [--hyper-parameter KEY=VALUE …] [--dry-run] [--follow] [--json]
+       strata jobs create --method transfer-learning --base-model ID --training-data FILE|s3://…
+         [--validation-data …] [--test-data …] [--name JOB] [--model-name NAME] [--output s3://…]
+         [--hyper-parameter KEY=VALUE …] [--follow] [--json]
+       (--method is the same flag as --type)`;
 
 const customizationTypes: Record<string, string> = {
   "fine-tuning": "FINE_TUNING",
@@ -82,9 +87,11 @@ export async function createJobCommand(
   const { values } = parseCommandArgs(argv, {
     ...clientOptions,
     type: { type: "string" },
+    method: { type: "string" },
     "base-model": { type: "string" },
     "training-data": { type: "string" },
     "validation-data": { type: "string" },
+    "test-data": { type: "string" },
     name: { type: "string" },
     "model-name": { type: "string" },
     output: { type: "string" },
@@ -92,8 +99,17 @@ export async function createJobCommand(
     "dry-run": { type: "boolean" },
     follow: { type: "boolean" },
   });
-  const customizationType = customizationTypes[values.type ?? ""];
-  if (!customizationType || !values["base-model"] || !values["training-data"]) throw new CliError(usage, 2);
+  const method = values.method ?? values.type ?? "";
+  // Transfer learning is Strata's own job type (CreateTransferLearningJob): labeled data, a frozen base, a head.
+  if (method === "transfer-learning" && values["base-model"] && values["training-data"] && !values["dry-run"])
+    return createTransferLearningJob(
+      { ...values, "base-model": values["base-model"], "training-data": values["training-data"] },
+      hyperParametersFrom(values["hyper-parameter"] ?? []),
+      { environment, output },
+    );
+  const customizationType = customizationTypes[method];
+  if (!customizationType || !values["base-model"] || !values["training-data"] || values["test-data"])
+    throw new CliError(usage, 2);
   const { "hyper-parameter": hyperParameterPairs, ...flags } = values;
   const config = configFromFlags(flags, environment);
   const api = apiClientFor(config, values.endpoint);

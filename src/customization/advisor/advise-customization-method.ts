@@ -32,7 +32,7 @@ const dataNeeded: Record<CustomizationMethod, string> = {
   CONTINUED_PRE_TRAINING:
     'unlabelled text from the domain, one {"input": "<text>"} record per document; the more the better (millions of tokens)',
   TRANSFER_LEARNING:
-    'labelled classes, one {"text": "…", "label": "…"} record per example, every label seen many times; Strata trains it as instruction fine-tuning on {"prompt": text, "completion": label}',
+    'labelled classes, one {"text": "…", "label": "…"} record per example, every label seen many times; Strata trains a classification head on the frozen model (strata jobs create --method transfer-learning), or instruction fine-tuning on {"prompt": text, "completion": label}',
 };
 
 export function classifyRecord(record: unknown): RecordShape {
@@ -76,7 +76,7 @@ const reasonFor: Record<CustomizationMethod, string> = {
   CONTINUED_PRE_TRAINING:
     "the records are unlabelled text, which teaches a domain's language and facts but no particular behaviour: continued pre-training trains on every token",
   TRANSFER_LEARNING:
-    "the records are texts with class labels: transfer learning reuses the model's knowledge to predict the label (run here as fine-tuning on text → label)",
+    "the records are texts with class labels: transfer learning reuses the model's knowledge to predict the label (a classification head on the frozen model: strata jobs create --method transfer-learning; or fine-tuning on text → label)",
 };
 
 export function adviseCustomizationMethod(

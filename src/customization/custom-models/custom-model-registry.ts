@@ -4,6 +4,7 @@
 import type { Kysely, Selectable } from "kysely";
 import type { CustomModelTable, StrataDatabase } from "../../storage/database/database-schema.js";
 import { idFromCustomizationArn } from "../customization-arns.js";
+import type { CustomModelEvaluation } from "../jobs/custom-model-gate.js";
 
 export interface DatasetLineage {
   s3Uri: string;
@@ -48,6 +49,8 @@ export interface CustomModel {
   trainingLoss?: number;
   validationLosses: number[];
   lineage: CustomModelLineage;
+  /** The base-vs-custom evaluation on the job's validation data (jobs with validation data). */
+  evaluation?: CustomModelEvaluation;
   creationTime: Date;
 }
 
@@ -86,6 +89,7 @@ export class CustomModelRegistry {
           validation_losses: JSON.stringify(model.validationLosses),
           lineage: JSON.stringify(model.lineage),
           created_at: creationTime.toISOString(),
+          evaluation: model.evaluation ? JSON.stringify(model.evaluation) : null,
         })
         .execute();
       const now = creationTime.toISOString();
@@ -163,6 +167,7 @@ function fromRow(row: Selectable<CustomModelTable>): CustomModel {
     ...(row.training_loss === null ? {} : { trainingLoss: row.training_loss }),
     validationLosses: row.validation_losses ? (JSON.parse(row.validation_losses) as number[]) : [],
     lineage: JSON.parse(row.lineage) as CustomModelLineage,
+    ...(row.evaluation ? { evaluation: JSON.parse(row.evaluation) as CustomModelEvaluation } : {}),
     creationTime: new Date(row.created_at),
   };
 }

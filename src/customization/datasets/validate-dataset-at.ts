@@ -40,9 +40,14 @@ export async function validateDatasetAt(
 }
 
 /** The record formats each customization type trains on. */
-export const formatsFor: Record<"FINE_TUNING" | "CONTINUED_PRE_TRAINING", readonly DatasetFormat[]> = {
+export const formatsFor: Record<
+  "FINE_TUNING" | "CONTINUED_PRE_TRAINING" | "TRANSFER_LEARNING",
+  readonly DatasetFormat[]
+> = {
   FINE_TUNING: ["prompt-completion", "conversation"],
   CONTINUED_PRE_TRAINING: ["continued-pre-training"],
+  // Labeled {"text", "label"} records, validated by src/transfer-learning/datasets/, never by this path.
+  TRANSFER_LEARNING: [],
 };
 
 /** One line per problem, as error messages and the CLI print them: file:line field: reason. */

@@ -2,11 +2,12 @@
 // schedule-customization-jobs.ts), each job's driver (run-customization-job.ts) with its trainer in a child
 // process. Jobs InProgress when the server stopped are queued again at start and resume from their last
 // checkpoint; jobs that were Stopping become Stopped.
-import { rm } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
+import { join } from "node:path";
 import { describeError, type Logger } from "../../logging/logger.js";
 import { DatasetNotFoundError } from "../datasets/dataset-lines.js";
 import { DatasetProblemsError } from "../datasets/prepare-job-data.js";
-import type { CustomizationJobStore } from "./customization-job-store.js";
+import type { CustomizationJob, CustomizationJobStore } from "./customization-job-store.js";
 import {
   type CustomizationJobDependencies,
   JobFailure,
@@ -22,6 +23,12 @@ export interface CustomizationJobRunnerOptions extends CustomizationJobDependenc
   logger: Logger;
 }
 
+/**
+ * Runs one job of a customization type the trainer does not train (transfer learning: src/transfer-learning/),
+ * with the same contract as runCustomizationJob: throws JobFailure to fail the job, returns once it completed.
+ */
+export type CustomizationJobDriver = (job: CustomizationJob, signal: AbortSignal) => Promise<void>;
+
 interface RunningJob {
   controller: AbortController;
   done: Promise<void>;
@@ -29,10 +36,22 @@ interface RunningJob {
 
 export class CustomizationJobRunner {
   private readonly running = new Map<string, RunningJob>();
+  private readonly drivers = new Map<CustomizationJob["customizationType"], CustomizationJobDriver>();
   private pumping: Promise<void> = Promise.resolve();
   private closed = false;
 
   constructor(private readonly options: CustomizationJobRunnerOptions) {}
+
+  /**
+   * Runs jobs of this type with `driver` (registered by the composition root before interrupted jobs resume:
+   * the transfer-learning driver needs the inference engine, which is made after customization).
+   */
+  registerDriver(
+    customizationType: CustomizationJob["customizationType"],
+    driver: CustomizationJobDriver,
+  ): void {
+    this.drivers.set(customizationType, driver);
+  }
 
   /** Looks at the queue again (after a job was created or one ended). */
   schedule(): void {
@@ -54,7 +73,10 @@ export class CustomizationJobRunner {
   async stop(jobId: string): Promise<void> {
     const running = this.running.get(jobId);
     if (running) running.controller.abort("stop" satisfies StopReason);
-    else await this.options.jobs.finish(jobId, "Stopped");
+    else {
+      await this.options.jobs.finish(jobId, "Stopped");
+      await this.discardJobFiles(jobId);
+    }
   }
 
   isRunning(jobId: string): boolean {
@@ -96,14 +118,27 @@ export class CustomizationJobRunner {
     await this.attempt(job, signal);
     // A job that ended without a model leaves nothing behind: no checkpoints, staged data or partial GGUF.
     const ended = await this.options.jobs.find(job.jobId);
-    if (ended?.status === "Failed" || ended?.status === "Stopped")
-      await rm(jobDirectory(this.options.dataDirectory, job.jobId), { recursive: true, force: true });
+    if (ended?.status === "Failed" || ended?.status === "Stopped") await this.discardJobFiles(job.jobId);
+  }
+
+  /**
+   * A job that ended without a model leaves nothing behind: no checkpoints, staged data or partial GGUF, and no
+   * artifact already moved into models/ (a job stopped during its base-vs-custom evaluation had moved it there).
+   */
+  private async discardJobFiles(jobId: string): Promise<void> {
+    const directory = jobDirectory(this.options.dataDirectory, jobId);
+    const reserved = (await readFile(join(directory, "custom-model-id"), "utf8").catch(() => "")).trim();
+    if (reserved && !(await this.options.customModels.find(reserved)))
+      await rm(join(this.options.dataDirectory, "models", `custom-${reserved}.gguf`), { force: true });
+    await rm(directory, { recursive: true, force: true });
   }
 
   private async attempt(job: Parameters<typeof runCustomizationJob>[0], signal: AbortSignal): Promise<void> {
     const { jobs, logger } = this.options;
     try {
-      await runCustomizationJob(job, this.options, signal);
+      const driver = this.drivers.get(job.customizationType);
+      if (driver) await driver(job, signal);
+      else await runCustomizationJob(job, this.options, signal);
     } catch (error) {
       if (signal.aborted && signal.reason === "shutdown") return;
       if (signal.aborted && signal.reason === "stop") {

@@ -5,8 +5,17 @@ import type { ModelCustomizationJobTable, StrataDatabase } from "../../storage/d
 
 export type CustomizationJobStatus = ModelCustomizationJobTable["status"];
 export type CustomizationType = ModelCustomizationJobTable["customization_type"];
-/** Where a job is inside InProgress: queued, reading data, training, registering the model; Done when it ended. */
-export type CustomizationJobPhase = "Queued" | "DataProcessing" | "Training" | "Registering" | "Done";
+/**
+ * Where a job is inside InProgress: queued, reading data, training, evaluating the custom model against its base
+ * (jobs with validation data), registering the model; Done when it ended.
+ */
+export type CustomizationJobPhase =
+  | "Queued"
+  | "DataProcessing"
+  | "Training"
+  | "Evaluating"
+  | "Registering"
+  | "Done";
 
 export interface CustomizationJob {
   jobId: string;

@@ -10,6 +10,7 @@ import type { StagedDataset } from "../datasets/stage-dataset.js";
 import type { HyperParameters } from "../hyperparameters/parse-hyperparameters.js";
 import type { CustomizationJob } from "./customization-job-store.js";
 import type { MetricPoint } from "./customization-metrics-store.js";
+import { evaluateAgainstBase } from "./evaluate-against-base.js";
 import { jobOutputPrefix, metricsCsv, trainingMetricsFile, validationMetricsFile } from "./metrics-csv.js";
 import type { CustomizationJobDependencies } from "./run-customization-job.js";
 
@@ -43,6 +44,8 @@ export async function registerCustomModel(request: {
   hyperParameters: HyperParameters;
   datasets: { training: StagedDataset; validation: readonly StagedDataset[] };
   data: PreparedJobData;
+  /** Stops the base-vs-custom evaluation (the job is stopped, or the server shuts down). */
+  signal: AbortSignal;
 }): Promise<string> {
   const { job, deps, directory, outputPath, points, steps, hyperParameters, datasets, data } = request;
   const customModelId = await reservedCustomModelId(directory, deps.newCustomModelId);
@@ -56,6 +59,16 @@ export async function registerCustomModel(request: {
     )
       throw error;
   }
+  const artifactKind = hyperParameters.trainingMethod === "lora" ? "lora-adapter" : "merged-model";
+  const evaluation = await evaluateAgainstBase({
+    job,
+    deps,
+    customModelId,
+    artifactFile,
+    artifactKind,
+    validation: datasets.validation,
+    signal: request.signal,
+  });
   const lastTraining = points.filter((point) => point.kind === "training").at(-1);
   const finalValidation = points.filter((point) => point.kind === "validation").at(-1);
   const finalValidationLosses = finalValidation ? [finalValidation.loss] : [];
@@ -70,7 +83,7 @@ export async function registerCustomModel(request: {
     trainingMethod: hyperParameters.trainingMethod,
     baseModelFile: job.baseModelFile,
     artifactFile,
-    artifactKind: hyperParameters.trainingMethod === "lora" ? "lora-adapter" : "merged-model",
+    artifactKind,
     fileSizeBytes: (await stat(join(deps.dataDirectory, artifactFile))).size,
     hyperParameters: job.hyperParameters,
     trainingDataUri: job.trainingDataUri,
@@ -100,6 +113,7 @@ export async function registerCustomModel(request: {
       validationLosses: finalValidationLosses,
       trainerVersion: deps.trainerVersion,
     },
+    ...(evaluation ? { evaluation } : {}),
   });
   return customModelId;
 }

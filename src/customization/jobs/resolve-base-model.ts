@@ -55,7 +55,7 @@ export async function resolveBaseModel(
     );
   if (customModel && customModel.artifactKind !== "merged-model")
     throw new ValidationException(
-      `Custom model ${customModel.modelName} is a LoRA adapter; only custom models trained with trainingMethod=full (a merged model) can be customized further. Train a new adapter on ${local.modelId} instead.`,
+      `Custom model ${customModel.modelName} is a ${customModel.artifactKind === "lora-adapter" ? "LoRA adapter" : "classification head (transfer learning)"}; only custom models trained with trainingMethod=full (a merged model) can be customized further. Train a new adapter on ${local.modelId} instead.`,
     );
   return {
     baseModelId: local.modelId,

@@ -26,6 +26,7 @@ import {
   typicalTokensPerSecond,
 } from "../estimate/training-throughput-store.js";
 import { hyperParametersFromEffective } from "../hyperparameters/parse-hyperparameters.js";
+import type { CustomModelGate } from "./custom-model-gate.js";
 import type { CustomizationJob, CustomizationJobStore } from "./customization-job-store.js";
 import type { CustomizationMetricsStore } from "./customization-metrics-store.js";
 import { killOrphanedTrainer, trainerPidFile } from "./orphaned-trainer.js";
@@ -46,6 +47,8 @@ export interface CustomizationJobDependencies {
   trainerVersion: string;
   logger: Logger;
   newCustomModelId(): string;
+  /** Evaluates the custom model against its base on the validation data before it is registered. */
+  gate?: CustomModelGate;
 }
 
 /** A reason the job fails that the user can act on; becomes failureMessage as is. */
@@ -208,6 +211,7 @@ export async function runCustomizationJob(
     hyperParameters,
     datasets: { training, validation },
     data,
+    signal,
   });
   // The checkpoints and staged data served their purpose; the model and its lineage remain.
   await rm(directory, { recursive: true, force: true });

@@ -143,6 +143,9 @@ export function customizationExtensionOperations(
           baseModelFile: model.baseModelFile,
           artifactFile: model.artifactFile,
           lineage: model.lineage,
+          ...(model.evaluation
+            ? { evaluation: { ...model.evaluation, evaluatedAt: new Date(model.evaluation.evaluatedAt) } }
+            : {}),
         };
       },
     ),

@@ -3,6 +3,7 @@
 import { foundationModelArn } from "../../catalog/catalog.js";
 import type { ArnContext } from "../../model-import/resource-ids.js";
 import type {
+  CustomizationType,
   CustomModelSummary,
   GetCustomModelResponse,
   GetModelCustomizationJobResponse,
@@ -25,7 +26,7 @@ function statusDetails(job: CustomizationJob): StatusDetails {
       ? job.totalSteps === undefined
         ? 1
         : 2
-      : job.phase === "Training" || job.phase === "Registering"
+      : job.phase === "Training" || job.phase === "Evaluating" || job.phase === "Registering"
         ? 2
         : 1;
   const stage = (index: 1 | 2) => {
@@ -45,6 +46,11 @@ function statusDetails(job: CustomizationJob): StatusDetails {
     dataProcessingDetails: stage(1),
     trainingDetails: stage(2),
   };
+}
+
+/** Strata's TRANSFER_LEARNING is outside Bedrock's enum; the SDKs pass enum values they do not know through. */
+function wireCustomizationType(type: CustomizationJob["customizationType"]): CustomizationType {
+  return type as CustomizationType;
 }
 
 export function jobArnOf(context: ArnContext, job: CustomizationJob): string {
@@ -74,7 +80,7 @@ export function jobSummary(context: ArnContext, job: CustomizationJob): ModelCus
     ...(job.endTime ? { endTime: job.endTime } : {}),
     ...(modelArn ? { customModelArn: modelArn } : {}),
     customModelName: job.customModelName,
-    customizationType: job.customizationType,
+    customizationType: wireCustomizationType(job.customizationType),
   };
 }
 
@@ -98,7 +104,7 @@ export function jobDetails(context: ArnContext, job: CustomizationJob): GetModel
     trainingDataConfig: { s3Uri: job.trainingDataUri },
     validationDataConfig: { validators: job.validationDataUris.map((s3Uri) => ({ s3Uri })) },
     outputDataConfig: { s3Uri: job.outputDataUri },
-    customizationType: job.customizationType,
+    customizationType: wireCustomizationType(job.customizationType),
     ...(job.trainingLoss === undefined ? {} : { trainingMetrics: { trainingLoss: job.trainingLoss } }),
     ...(job.validationLosses
       ? { validationMetrics: job.validationLosses.map((validationLoss) => ({ validationLoss })) }
@@ -113,7 +119,7 @@ export function customModelSummary(context: ArnContext, model: CustomModel): Cus
     creationTime: model.creationTime,
     baseModelArn: foundationModelArn(context.region, model.baseModelId),
     baseModelName: model.baseModelId,
-    customizationType: model.customizationType,
+    customizationType: wireCustomizationType(model.customizationType),
     ownerAccountId: context.accountId,
     modelStatus: "Active",
   };
@@ -126,7 +132,7 @@ export function customModelDetails(context: ArnContext, model: CustomModel): Get
     jobName: model.jobName,
     jobArn: customizationJobArn(context, model.baseModelId, model.jobId),
     baseModelArn: foundationModelArn(context.region, model.baseModelId),
-    customizationType: model.customizationType,
+    customizationType: wireCustomizationType(model.customizationType),
     hyperParameters: model.hyperParameters,
     trainingDataConfig: { s3Uri: model.trainingDataUri },
     validationDataConfig: { validators: model.validationDataUris.map((s3Uri) => ({ s3Uri })) },

@@ -3,6 +3,7 @@
 import { foundationModelArn } from "../../catalog/catalog.js";
 import type { ArnContext } from "../../model-import/resource-ids.js";
 import { type OperationHandler, operation } from "../../protocol/dispatcher.js";
+import { unmodelledMembers, type WithUnmodelledMembers } from "../../protocol/encode-response.js";
 import type {
   CreateModelCustomizationJobRequest,
   CreateModelCustomizationJobResponse,
@@ -86,8 +87,15 @@ export function customizationOperations(
       },
     ),
 
-    GetCustomModel: operation<GetCustomModelRequest, GetCustomModelResponse>(async (_request, input) =>
-      customModelDetails(context, await service.getCustomModel(input.modelIdentifier)),
+    GetCustomModel: operation<GetCustomModelRequest, WithUnmodelledMembers<GetCustomModelResponse>>(
+      async (_request, input) => {
+        const model = await service.getCustomModel(input.modelIdentifier);
+        // Strata's addition: the base-vs-custom evaluation the job ran, next to Bedrock's members.
+        return {
+          ...customModelDetails(context, model),
+          ...(model.evaluation ? { [unmodelledMembers]: { strataEvaluation: model.evaluation } } : {}),
+        };
+      },
     ),
 
     ListCustomModels: operation<ListCustomModelsRequest, ListCustomModelsResponse>(

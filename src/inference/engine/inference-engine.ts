@@ -131,18 +131,47 @@ export class EngineError extends Error {
   }
 }
 
+export interface EmbeddingOptions {
+  /**
+   * Embeds only the first this many tokens of each text: a longer text would not fit the context, and a
+   * classifier (transfer learning) must see the same part of a text when it is trained as when it serves.
+   */
+  maxTokens?: number;
+}
+
 export interface InferenceEngine {
   /** Streams the generation; the iterable ends after the `end` event, or throws EngineError. */
   generate(request: GenerationRequest): AsyncIterable<GenerationEvent>;
   /** Tokens the prompt takes once formatted (what inputTokens would be). */
   countTokens(model: EngineModel, prompt: Prompt): Promise<number>;
   /** One embedding vector per text (mean-pooled hidden states). */
-  embed(model: EngineModel, texts: string[]): Promise<number[][]>;
+  embed(model: EngineModel, texts: string[], options?: EmbeddingOptions): Promise<number[][]>;
   /** Whether the model's chat template can carry tool definitions and calls. */
   supportsTools(model: EngineModel): Promise<boolean>;
   /** The model's context window in tokens. */
   contextLength(model: EngineModel): Promise<number>;
   dispose(): Promise<void>;
+}
+
+/** A text the model is asked how likely it finds after a prompt (evaluation's loss and perplexity). */
+export interface ScoringRequest {
+  model: EngineModel;
+  /** Formatted exactly as generation formats it (chat template, or BOS + text). */
+  prompt: Prompt;
+  /** Scored token by token, followed by the token that ends it (EOS, or the template's end of turn). */
+  continuation: string;
+  signal: AbortSignal;
+}
+
+export interface ContinuationScore {
+  /** −Σ ln p(token | prompt and the tokens before it) over the scored tokens. */
+  negativeLogLikelihood: number;
+  tokenCount: number;
+}
+
+/** What evaluation needs beyond generation: the likelihood of a given text, not a sampled one. */
+export interface ScoringEngine {
+  scoreContinuation(request: ScoringRequest): Promise<ContinuationScore>;
 }
 
 /** Collects a whole generation (non-streaming operations). */

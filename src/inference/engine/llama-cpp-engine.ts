@@ -13,6 +13,7 @@ import {
   type LlamaEmbeddingContext,
   LlamaLogLevel,
   type LlamaModel,
+  readGgufFileInfo,
   resolveChatWrapper,
 } from "node-llama-cpp";
 import type { Logger } from "../../logging/logger.js";
@@ -20,6 +21,8 @@ import { toChatHistory } from "./chat-history.js";
 import { chooseThreadCount, measureBatchedDecodeSpeed } from "./choose-thread-count.js";
 import { generateForcedToolCall } from "./forced-tool-call.js";
 import {
+  type ContinuationScore,
+  type EmbeddingOptions,
   EngineError,
   type EngineModel,
   type GenerationEvent,
@@ -28,8 +31,12 @@ import {
   type MeasuredCapacity,
   type Prompt,
   type ReservableEngine,
+  type ScoringEngine,
+  type ScoringRequest,
   type StopReason,
 } from "./inference-engine.js";
+import { scoreOnSequence } from "./score-on-sequence.js";
+import { scoringTokens } from "./scoring-tokens.js";
 import { SequencePool } from "./sequence-pool.js";
 
 export interface LlamaCppEngineOptions {
@@ -59,9 +66,11 @@ interface LoadedModel extends SharedModel {
   pool: SequencePool;
   contextSize: number;
   capacityKey?: string;
+  /** A reservation's own embedding context (its threads), so its embeddings do not queue behind others'. */
+  dedicatedEmbeddingContext?: Promise<LlamaEmbeddingContext>;
 }
 
-export class LlamaCppEngine implements InferenceEngine, ReservableEngine {
+export class LlamaCppEngine implements InferenceEngine, ReservableEngine, ScoringEngine {
   private llama: Promise<Llama> | undefined;
   private readonly models = new Map<string, Promise<SharedModel>>();
   private readonly loaded = new Map<string, Promise<LoadedModel>>();
@@ -96,7 +105,10 @@ export class LlamaCppEngine implements InferenceEngine, ReservableEngine {
     const llama = await this.getLlama();
     let model: LlamaModel;
     try {
-      model = await llama.loadModel({ modelPath: engineModel.filePath });
+      model = await llama.loadModel({
+        modelPath: engineModel.filePath,
+        ...(await meanPoolingUnlessSet(engineModel.filePath)),
+      });
     } catch (error) {
       throw new EngineError(
         "model-load",
@@ -186,6 +198,7 @@ export class LlamaCppEngine implements InferenceEngine, ReservableEngine {
       this.loaded.delete(key);
       const loaded = await loading.catch(() => undefined);
       await loaded?.pool.drainAndDispose();
+      await (await loaded?.dedicatedEmbeddingContext?.catch(() => undefined))?.dispose();
     }
   }
 
@@ -374,16 +387,56 @@ export class LlamaCppEngine implements InferenceEngine, ReservableEngine {
     return contextText.tokenize(loaded.model.tokenizer).length;
   }
 
-  async embed(engineModel: EngineModel, texts: string[]): Promise<number[][]> {
+  async embed(
+    engineModel: EngineModel,
+    texts: string[],
+    options: EmbeddingOptions = {},
+  ): Promise<number[][]> {
     const loaded = await this.load(engineModel);
-    loaded.shared.embeddingContext ??= loaded.model.createEmbeddingContext({
-      threads: loaded.threads,
-      contextSize: loaded.contextSize,
-    });
-    const context = await loaded.shared.embeddingContext;
+    // One batch holds the whole text: llama.cpp pools over the batch it decodes, so a text split across batches
+    // would be represented by its last batch alone.
+    const create = () =>
+      loaded.model.createEmbeddingContext({
+        threads: loaded.threads,
+        contextSize: loaded.contextSize,
+        batchSize: loaded.contextSize,
+      });
+    let context: LlamaEmbeddingContext;
+    if (loaded.capacityKey) {
+      loaded.dedicatedEmbeddingContext ??= create();
+      context = await loaded.dedicatedEmbeddingContext;
+    } else {
+      loaded.shared.embeddingContext ??= create();
+      context = await loaded.shared.embeddingContext;
+    }
+    // node-llama-cpp adds BOS (and EOS for some vocabularies) and needs the input shorter than the context.
+    const limit = Math.min(options.maxTokens ?? Number.POSITIVE_INFINITY, loaded.contextSize - 3);
     const vectors: number[][] = [];
-    for (const text of texts) vectors.push([...(await context.getEmbeddingFor(text)).vector]);
+    for (const text of texts) {
+      const tokens = loaded.model.tokenize(text).slice(0, limit);
+      vectors.push([...(await context.getEmbeddingFor(tokens)).vector]);
+    }
     return vectors;
+  }
+
+  /** The continuation's likelihood on one of the model's sequences (waits for a free one, like generate). */
+  async scoreContinuation(request: ScoringRequest): Promise<ContinuationScore> {
+    const loaded = await this.load(request.model);
+    const tokens = scoringTokens(loaded.model, loaded.chatWrapper, request.prompt, request.continuation);
+    const length = tokens.context.length + tokens.continuation.length;
+    if (length > loaded.contextSize)
+      throw new EngineError(
+        "context-overflow",
+        `The prompt and the scored text are ${length} tokens; ${request.model.modelId} takes at most ${loaded.contextSize}.`,
+      );
+    const sequence = await loaded.pool.acquire(request.signal);
+    try {
+      return await scoreOnSequence(sequence, tokens);
+    } catch (error) {
+      throw new EngineError("internal", `llama.cpp could not score the text: ${(error as Error).message}`);
+    } finally {
+      await loaded.pool.release(sequence);
+    }
   }
 
   async supportsTools(engineModel: EngineModel): Promise<boolean> {
@@ -445,4 +498,32 @@ function stopText(trigger: readonly unknown[]): string {
 function rethrowAbort(error: unknown): never {
   if ((error as Error)?.name === "AbortError") throw error;
   throw new EngineError("internal", `llama.cpp generation failed: ${(error as Error).message}`);
+}
+
+/**
+ * llama.cpp pools embeddings as the GGUF says; a generative model's file usually says nothing, and then an
+ * embedding is the last token's hidden state alone. Mean pooling over every token is what `embed` promises, and
+ * it represents a whole text far better (spam vs ham on strata.tiny-base-v1 with a logistic head: 0.94 accuracy
+ * mean-pooled, 0.70 last-token). Pooling only applies to embedding contexts; generation is unaffected.
+ */
+async function meanPoolingUnlessSet(
+  filePath: string,
+): Promise<{ metadataOverrides?: Parameters<Llama["loadModel"]>[0]["metadataOverrides"] }> {
+  const info = await readGgufFileInfo(filePath, {
+    readTensorInfo: false,
+    logWarnings: false,
+    ignoreKeys: [
+      "tokenizer.ggml.tokens",
+      "tokenizer.ggml.scores",
+      "tokenizer.ggml.token_type",
+      "tokenizer.ggml.merges",
+    ],
+  }).catch(() => undefined);
+  const architecture = info?.metadata.general?.architecture;
+  if (!architecture) return {};
+  const section = (info.metadata as unknown as Record<string, { pooling_type?: number } | undefined>)[
+    architecture
+  ];
+  if (section?.pooling_type !== undefined) return {};
+  return { metadataOverrides: { [architecture]: { pooling_type: 1 } } as never };
 }

@@ -23,6 +23,11 @@ export interface BedrockEquivalentCost {
   outputPricePer1kTokens: number;
   priceSource: string;
 }
+export interface BedrockEquivalentEstimate {
+  costUsd?: number;
+  bedrockModelId?: string;
+  basis: string;
+}
 export interface BedrockTrainingPrice {
   modelId: string;
   modelName: string;
@@ -51,6 +56,127 @@ export interface CatalogModel {
   pricing?: unknown;
   localModel?: LocalModelDetails;
   modelUnit?: unknown;
+}
+export interface ClassMetrics {
+  label: string;
+  precision: number;
+  recall: number;
+  f1: number;
+  support: number;
+}
+export interface ClassificationResult {
+  label: string;
+  probabilities: Record<string, number>;
+}
+export interface ClassifierEvaluation {
+  headType?: string;
+  selected?: boolean;
+  vocabularySize?: number;
+  prompt?: string;
+  sampleAnswers?: Array<string>;
+  records: number;
+  accuracy: number;
+  macroF1: number;
+  perClass: Array<ClassMetrics>;
+  labels: Array<string>;
+  predictedLabels: Array<string>;
+  confusionMatrix: Array<Array<number>>;
+  unanswered: number;
+}
+export interface ClassifyRequest {
+  modelId: string;
+  texts: Array<string>;
+}
+export interface ClassifyResponse {
+  modelId: string;
+  customModelArn: string;
+  labels: Array<string>;
+  results: Array<ClassificationResult>;
+}
+export interface CompareImage {
+  format: CompareImageFormat;
+  bytes: Uint8Array;
+}
+export type CompareImageFormat = "png" | "jpeg" | "gif" | "webp";
+export interface CompareInferenceConfig {
+  maxTokens?: number;
+  temperature?: number;
+  topP?: number;
+}
+export interface CompareModelResultEvent {
+  promptIndex: number;
+  modelIndex: number;
+  modelId: string;
+  servedModelId?: string;
+  servedBy?: InvocationServedBy;
+  status: CompareStatus;
+  errorType?: string;
+  errorMessage?: string;
+  output: string;
+  stopReason?: string;
+  timeToFirstTokenMs?: number;
+  latencyMs: number;
+  inputTokens: number;
+  outputTokens: number;
+  tokensPerSecond?: number;
+  costUsd: number;
+  priceBasis?: PriceBasis;
+  priceSource?: string;
+  bedrockEquivalent?: BedrockEquivalentEstimate;
+  warnings: Array<string>;
+}
+export interface CompareModelStartEvent {
+  promptIndex: number;
+  modelIndex: number;
+  modelId: string;
+  servedModelId?: string;
+  servedBy?: InvocationServedBy;
+  warnings: Array<string>;
+}
+export interface CompareModelsRequest {
+  modelIds: Array<string>;
+  prompts: Array<ComparePrompt>;
+  inferenceConfig?: CompareInferenceConfig;
+  tools?: Array<CompareTool>;
+}
+export interface CompareModelsResponse {
+  stream?: AsyncIterable<CompareModelsStream>;
+}
+export interface CompareModelsStream {
+  promptStart?: ComparePromptStartEvent;
+  modelStart?: CompareModelStartEvent;
+  textDelta?: CompareTextDeltaEvent;
+  toolUse?: CompareToolUseEvent;
+  modelResult?: CompareModelResultEvent;
+  validationException?: ValidationException;
+  internalServerException?: InternalServerException;
+}
+export interface ComparePrompt {
+  text: string;
+  system?: string;
+  images?: Array<CompareImage>;
+}
+export interface ComparePromptStartEvent {
+  promptIndex: number;
+  text: string;
+  system?: string;
+}
+export type CompareStatus = "success" | "error";
+export interface CompareTextDeltaEvent {
+  promptIndex: number;
+  modelIndex: number;
+  text: string;
+}
+export interface CompareTool {
+  name: string;
+  description?: string;
+  inputSchema: unknown;
+}
+export interface CompareToolUseEvent {
+  promptIndex: number;
+  modelIndex: number;
+  name: string;
+  input: string;
 }
 export interface ConflictException {
   message?: string;
@@ -101,6 +227,38 @@ export interface CreatePretrainingJobRequest {
 export interface CreatePretrainingJobResponse {
   jobArn: string;
 }
+export interface CreateTransferLearningJobRequest {
+  jobName: string;
+  customModelName: string;
+  baseModelIdentifier: string;
+  trainingDataConfig: LabeledDataConfig;
+  validationDataConfig?: LabeledDataConfig;
+  testDataConfig?: LabeledDataConfig;
+  outputDataConfig: LabeledDataConfig;
+  hyperParameters?: Record<string, string>;
+  roleArn?: string;
+  clientRequestToken?: string;
+}
+export interface CreateTransferLearningJobResponse {
+  jobArn: string;
+}
+export interface CustomModelEvaluation {
+  status: string;
+  failureMessage?: string;
+  baseModelId: string;
+  validationData: Array<string>;
+  records: number;
+  examplesEvaluated: number;
+  seconds: number;
+  evaluatedAt: Date;
+  primaryMetric?: string;
+  verdict?: EvaluationVerdict;
+  metrics: Array<EvaluationMetricComparison>;
+  improvedExamples: number;
+  regressedExamples: number;
+  resultsS3Uri?: string;
+  reportS3Uri?: string;
+}
 export interface CustomModelLineage {
   baseModelId: string;
   baseCustomModelId?: string;
@@ -148,6 +306,11 @@ export interface DatasetStats {
   validRecords: number;
   emptyLines: number;
 }
+export interface DatasetSummary {
+  name: string;
+  s3Uri: string;
+  bytes: number;
+}
 export interface EstimateModelCustomizationJobRequest {
   baseModelIdentifier: string;
   customizationType?: CustomizationTypeName;
@@ -175,6 +338,63 @@ export interface EstimateModelCustomizationJobResponse {
   memory: MemoryEstimate;
   cost: CustomizationCostEstimate;
 }
+export interface EvaluationCategoryMetrics {
+  category: string;
+  examples: number;
+  metrics: Record<string, number>;
+}
+export interface EvaluationChangedExample {
+  line: number;
+  prompt: string;
+  reference?: string;
+  category?: string;
+  baseResponse?: string;
+  candidateResponse?: string;
+  metric: string;
+  baseScore: number;
+  candidateScore: number;
+  change: string;
+}
+export interface EvaluationDatasetResults {
+  datasetName: string;
+  taskType: string;
+  s3Uri: string;
+  metricNames: Array<string>;
+  examples: number;
+  primaryMetric: string;
+  models: Array<EvaluationModelResults>;
+  comparison?: EvaluationModelComparison;
+}
+export interface EvaluationJobProgress {
+  examplesDone: number;
+  examplesTotal: number;
+}
+export interface EvaluationMetricComparison {
+  metric: string;
+  base: number;
+  candidate: number;
+  delta: number;
+  higherIsBetter: boolean;
+  verdict: EvaluationVerdict;
+}
+export interface EvaluationModelComparison {
+  baseModelIdentifier: string;
+  candidateModelIdentifier: string;
+  primaryMetric: string;
+  verdict: EvaluationVerdict;
+  metrics: Array<EvaluationMetricComparison>;
+  improvedExamples: number;
+  regressedExamples: number;
+  changedExamples: Array<EvaluationChangedExample>;
+}
+export interface EvaluationModelResults {
+  modelIdentifier: string;
+  examples: number;
+  failedExamples: number;
+  metrics: Record<string, number>;
+  categories: Array<EvaluationCategoryMetrics>;
+}
+export type EvaluationVerdict = "better" | "worse" | "same";
 export interface ExportCustomModelRequest {
   modelIdentifier: string;
   s3Uri?: string;
@@ -217,6 +437,20 @@ export interface GetCustomModelLineageResponse {
   baseModelFile: string;
   artifactFile: string;
   lineage: CustomModelLineage;
+  evaluation?: CustomModelEvaluation;
+}
+export interface GetEvaluationJobResultsRequest {
+  jobIdentifier: string;
+}
+export interface GetEvaluationJobResultsResponse {
+  jobArn: string;
+  jobName: string;
+  status: string;
+  failureMessages?: Array<string>;
+  progress: EvaluationJobProgress;
+  resultsS3Uri?: string;
+  reportS3Uri?: string;
+  datasets: Array<EvaluationDatasetResults>;
 }
 export interface GetModelCustomizationJobProgressRequest {
   jobIdentifier: string;
@@ -281,12 +515,58 @@ export interface GetProvisionedModelThroughputCapacityResponse {
   load?: unknown;
   hostCapacity?: unknown;
 }
+export type GetProvisionedThroughputHostCapacityRequest = Record<string, never>;
+export interface GetProvisionedThroughputHostCapacityResponse {
+  cores: number;
+  reservableCores: number;
+  unitsPerCore: number;
+  heldCores: number;
+  freeModelUnits: number;
+}
 export type GetServiceInfoRequest = Record<string, never>;
 export interface GetServiceInfoResponse {
   version: string;
   region: string;
   accountId: string;
   objectStore: ObjectStoreInfo;
+}
+export interface GetTransferLearningJobRequest {
+  jobIdentifier: string;
+}
+export interface GetTransferLearningJobResponse {
+  jobArn: string;
+  jobName: string;
+  status: string;
+  phase: string;
+  failureMessage?: string;
+  baseModelArn: string;
+  customModelName: string;
+  customModelArn?: string;
+  trainingDataUri: string;
+  validationDataUri?: string;
+  testDataUri?: string;
+  hyperParameters: Record<string, string>;
+  labels?: Array<string>;
+  embeddedTexts: number;
+  textsToEmbed?: number;
+  heads?: Array<HeadTrainingSummary>;
+  evaluation?: TransferLearningEvaluation;
+  creationTime: Date;
+  endTime?: Date;
+}
+export interface GetUsageReportRequest {
+  from?: Date;
+  to?: Date;
+  modelId?: string;
+}
+export interface GetUsageReportResponse {
+  from: Date;
+  to: Date;
+  models: Array<UsageReportModelDay>;
+  trainingJobs: Array<UsageReportTrainingJob>;
+  reservations: Array<UsageReportReservation>;
+  totals: UsageReportTotals;
+  notes: Array<string>;
 }
 export interface GetUsageSummaryRequest {
   from?: Date;
@@ -296,6 +576,14 @@ export interface GetUsageSummaryRequest {
 export interface GetUsageSummaryResponse {
   groupBy: UsageGroupBy;
   groups: Array<UsageSummaryGroup>;
+}
+export interface HeadTrainingSummary {
+  headType: string;
+  epochs: number;
+  bestEpoch: number;
+  bestValidationLoss: number;
+  stoppedEarly: boolean;
+  selected: boolean;
 }
 export type InferenceType = "ON_DEMAND" | "PROVISIONED";
 export interface InternalServerException {
@@ -334,6 +622,9 @@ export interface KeySummary {
   lastUsedTime?: Date;
 }
 export type KeyType = "ACCESS_KEY" | "API_KEY";
+export interface LabeledDataConfig {
+  s3Uri: string;
+}
 export interface LatencyPercentiles {
   p50: number;
   p95: number;
@@ -348,6 +639,10 @@ export interface ListCatalogModelsRequest {
 }
 export interface ListCatalogModelsResponse {
   models: Array<CatalogModel>;
+}
+export type ListDatasetsRequest = Record<string, never>;
+export interface ListDatasetsResponse {
+  datasets: Array<DatasetSummary>;
 }
 export interface ListInvocationsRequest {
   modelId?: string;
@@ -469,7 +764,78 @@ export interface TokenizerSource {
   corpusS3Uri?: string;
   fromModel?: string;
 }
+export type TrainingJobKind = "customization" | "pretraining";
+export interface TransferLearningEvaluation {
+  testDataUri: string;
+  records: number;
+  heads: Array<ClassifierEvaluation>;
+  bagOfWords: ClassifierEvaluation;
+  zeroShot: ClassifierEvaluation;
+}
+export interface UploadDatasetRequest {
+  datasetName: string;
+  body: Uint8Array;
+}
+export interface UploadDatasetResponse {
+  s3Uri: string;
+  bytes: number;
+}
+export type UsageBilling = "on-demand" | "provisioned" | "pass-through";
 export type UsageGroupBy = "model" | "model-day";
+export interface UsageLatencyPercentiles {
+  p50: number;
+  p90: number;
+  p99: number;
+}
+export interface UsageReportModelDay {
+  day: string;
+  modelId: string;
+  billing: UsageBilling;
+  invocations: number;
+  errors: number;
+  inputTokens: number;
+  outputTokens: number;
+  latencyMs: UsageLatencyPercentiles;
+  timeToFirstTokenMsP50?: number;
+  costUsd: number;
+  bedrockEquivalent: BedrockEquivalentEstimate;
+}
+export interface UsageReportReservation {
+  day: string;
+  provisionedModelArn: string;
+  modelArn: string;
+  commitmentTerm: string;
+  unitHours: number;
+  costUsd: number;
+  bedrockEquivalent: BedrockEquivalentEstimate;
+}
+export interface UsageReportTotals {
+  invocations: number;
+  inputTokens: number;
+  outputTokens: number;
+  invocationCostUsd: number;
+  trainingCostUsd: number;
+  reservationCostUsd: number;
+  totalCostUsd: number;
+  bedrockEquivalentCostUsd: number;
+  withoutBedrockEquivalent: Array<string>;
+}
+export interface UsageReportTrainingJob {
+  jobKind: TrainingJobKind;
+  jobId: string;
+  jobName: string;
+  status: string;
+  baseModelId?: string;
+  outputModelId?: string;
+  parameterCount?: number;
+  creationTime: Date;
+  endTime?: Date;
+  wallSeconds: number;
+  trainedTokens?: number;
+  costUsd: number;
+  priceSource: string;
+  bedrockEquivalent: BedrockEquivalentEstimate;
+}
 export interface UsageSummaryGroup {
   modelId: string;
   day?: string;

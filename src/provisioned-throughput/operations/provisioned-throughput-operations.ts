@@ -22,6 +22,8 @@ import type {
   GetCostSummaryResponse,
   GetProvisionedModelThroughputCapacityRequest,
   GetProvisionedModelThroughputCapacityResponse,
+  GetProvisionedThroughputHostCapacityRequest,
+  GetProvisionedThroughputHostCapacityResponse,
   ResizeProvisionedModelThroughputRequest,
   ResizeProvisionedModelThroughputResponse,
 } from "../../protocol/generated/strata-types.js";
@@ -163,6 +165,21 @@ export function provisionedThroughputExtensionOperations(
           heldCores,
           freeModelUnits: free * service.host.unitsPerCore,
         },
+      };
+    }),
+
+    GetProvisionedThroughputHostCapacity: operation<
+      GetProvisionedThroughputHostCapacityRequest,
+      GetProvisionedThroughputHostCapacityResponse
+    >(async () => {
+      const heldCores = await service.heldCores();
+      const free = Math.max(0, service.host.reservableCores - heldCores);
+      return {
+        cores: service.host.cores,
+        reservableCores: service.host.reservableCores,
+        unitsPerCore: service.host.unitsPerCore,
+        heldCores,
+        freeModelUnits: free * service.host.unitsPerCore,
       };
     }),
 

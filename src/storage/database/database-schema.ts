@@ -114,6 +114,8 @@ export interface StrataDatabase {
   training_throughput: TrainingThroughputTable;
   provisioned_throughputs: ProvisionedThroughputTable;
   provisioned_throughput_periods: ProvisionedThroughputPeriodTable;
+  evaluation_jobs: EvaluationJobTable;
+  transfer_learning_jobs: TransferLearningJobTable;
 }
 
 /** A model customization job (src/customization/jobs/). JSON columns hold what Bedrock echoes back. */
@@ -128,7 +130,8 @@ export interface ModelCustomizationJobTable {
   base_custom_model_id: string | null;
   /** The GGUF the trainer starts from, relative to the data directory. */
   base_model_file: string;
-  customization_type: "FINE_TUNING" | "CONTINUED_PRE_TRAINING";
+  /** TRANSFER_LEARNING: Strata's extension (src/transfer-learning/), created by CreateTransferLearningJob. */
+  customization_type: "FINE_TUNING" | "CONTINUED_PRE_TRAINING" | "TRANSFER_LEARNING";
   /** JSON: the effective hyperparameters, strings as Bedrock returns them. */
   hyper_parameters: string;
   training_data_uri: string;
@@ -173,12 +176,14 @@ export interface CustomModelTable {
   job_name: string;
   base_model_id: string;
   base_custom_model_id: string | null;
-  customization_type: "FINE_TUNING" | "CONTINUED_PRE_TRAINING";
-  training_method: "lora" | "full";
+  /** TRANSFER_LEARNING: Strata's extension (src/transfer-learning/), created by CreateTransferLearningJob. */
+  customization_type: "FINE_TUNING" | "CONTINUED_PRE_TRAINING" | "TRANSFER_LEARNING";
+  /** frozen-base: transfer learning trained a classification head only. */
+  training_method: "lora" | "full" | "frozen-base";
   /** What the engine needs to serve it: the base GGUF and the adapter (lora) or the merged GGUF (full). */
   base_model_file: string;
   artifact_file: string;
-  artifact_kind: "lora-adapter" | "merged-model";
+  artifact_kind: "lora-adapter" | "merged-model" | "classification-head";
   file_size_bytes: number;
   hyper_parameters: string;
   training_data_uri: string;
@@ -189,6 +194,8 @@ export interface CustomModelTable {
   /** JSON: datasets with sha256, hyperparameters, metrics, trainer version. */
   lineage: string;
   created_at: string;
+  /** JSON: the base-vs-custom evaluation on the job's validation data (src/evaluation/gate/); null without one. */
+  evaluation: string | null;
 }
 
 /** Training tokens/s measured per (base file, method, rank, sequence length), for the dry run's wall time. */
@@ -245,4 +252,39 @@ export interface ProvisionedThroughputPeriodTable {
   price_source: string;
   started_at: string;
   ended_at: string | null;
+}
+
+/**
+ * What a transfer-learning job (src/transfer-learning/) adds to its model_customization_jobs row (same job_id):
+ * the held-out data, the classes, feature-extraction progress, the heads trained and the evaluation (JSON).
+ */
+export interface TransferLearningJobTable {
+  job_id: string;
+  test_data_uri: string | null;
+  labels: string | null;
+  embedded_texts: number;
+  texts_to_embed: number | null;
+  head_training: string | null;
+  evaluation: string | null;
+}
+
+/** An evaluation job (src/evaluation/): the request as accepted, the plan it runs, progress and results (JSON). */
+export interface EvaluationJobTable {
+  job_id: string;
+  job_name: string;
+  status: "InProgress" | "Completed" | "Failed" | "Stopping" | "Stopped";
+  request: string;
+  plan: string;
+  client_request_token: string | null;
+  request_fingerprint: string;
+  progress: string;
+  /** JSON array of strings (Bedrock's failureMessages). */
+  failure_messages: string | null;
+  /** JSON: the summary GetEvaluationJobResults returns. */
+  results: string | null;
+  results_s3_uri: string | null;
+  report_s3_uri: string | null;
+  created_at: string;
+  last_modified_at: string;
+  end_at: string | null;
 }

@@ -4,6 +4,8 @@ import { type Kysely, type Migration, sql } from "kysely";
 import { customizationJobsAndCustomModels } from "./migration-0003-customization-jobs-and-custom-models.js";
 import { pretrainingJobs } from "./migration-0004-pretraining-jobs.js";
 import { provisionedThroughput } from "./migration-0005-provisioned-throughput.js";
+import { evaluationJobs } from "./migration-0006-evaluation-jobs.js";
+import { transferLearningJobs } from "./migration-0007-transfer-learning-jobs.js";
 
 export const migrations: Record<string, Migration> = {
   "0001-keys-models-and-import-jobs": {
@@ -118,4 +120,6 @@ export const migrations: Record<string, Migration> = {
   "0003-customization-jobs-and-custom-models": customizationJobsAndCustomModels,
   "0004-pretraining-jobs": pretrainingJobs,
   "0005-provisioned-throughput": provisionedThroughput,
+  "0006-evaluation-jobs": evaluationJobs,
+  "0007-transfer-learning-jobs": transferLearningJobs,
 };
