@@ -1,7 +1,7 @@
 // Model customization on local models, behind Bedrock's control plane: create, look up, list and stop jobs;
 // look up, list and delete the custom models they register. Requests are checked here completely (base model,
 // hyperparameters, every dataset line) before a job is accepted; the runner does the rest.
-import { createHash } from "node:crypto";
+
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Catalog } from "../catalog/catalog.js";
@@ -15,6 +15,7 @@ import { DatasetNotFoundError, requireDatasetObject } from "./datasets/dataset-l
 import { DatasetProblemsError, type JobDataLimits, prepareJobData } from "./datasets/prepare-job-data.js";
 import type { TokenizerCache } from "./datasets/tokenizer-cache.js";
 import { parseHyperParameters } from "./hyperparameters/parse-hyperparameters.js";
+import { admitCustomizationJob } from "./jobs/admit-customization-job.js";
 import type { CustomizationJobRunner } from "./jobs/customization-job-runner.js";
 import type {
   CustomizationJob,
@@ -66,27 +67,10 @@ export class CustomizationService {
   constructor(private readonly options: CustomizationServiceOptions) {}
 
   async createJob(request: CreateCustomizationJobRequest): Promise<CustomizationJob> {
-    const { jobs, customModels } = this.options;
-    const { clientRequestToken, ...fingerprinted } = request;
-    const fingerprint = createHash("sha256").update(JSON.stringify(fingerprinted)).digest("hex");
-    if (clientRequestToken) {
-      const previous = await jobs.findByClientRequestToken(clientRequestToken);
-      if (previous) {
-        if (previous.requestFingerprint === fingerprint) return previous;
-        throw new ConflictException(
-          `The clientRequestToken ${clientRequestToken} was already used with a different request.`,
-        );
-      }
-    }
-    if (await jobs.findByName(request.jobName))
-      throw new ConflictException(`A model customization job named ${request.jobName} already exists.`);
-    if (
-      (await customModels.findByName(request.customModelName)) ||
-      (await jobs.findActiveForModelName(request.customModelName))
-    )
-      throw new ConflictException(
-        `A custom model named ${request.customModelName} already exists or is being trained.`,
-      );
+    const { jobs } = this.options;
+    const admission = await admitCustomizationJob(this.options, request);
+    if (admission.kind === "retry") return admission.job;
+    const { fingerprint } = admission;
     if (request.usesInvocationLogs || !request.trainingDataS3Uri)
       throw new ValidationException(
         "trainingDataConfig.s3Uri is required: Strata trains on a dataset in S3, not on invocation logs.",
@@ -132,7 +116,7 @@ export class CustomizationService {
         trainingDataUri: request.trainingDataS3Uri,
         validationDataUris: request.validationDataS3Uris,
         outputDataUri: request.outputDataS3Uri,
-        ...(clientRequestToken ? { clientRequestToken } : {}),
+        ...(request.clientRequestToken ? { clientRequestToken: request.clientRequestToken } : {}),
         requestFingerprint: fingerprint,
       });
     } catch (error) {

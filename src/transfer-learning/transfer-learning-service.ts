@@ -4,13 +4,14 @@
 // created here, not through CreateModelCustomizationJob, because Bedrock's customizationType enum cannot carry
 // the value and its request has no field for labeled test data. Requests are checked completely (base model,
 // hyperparameters, every line of every file) before a job is accepted.
-import { createHash } from "node:crypto";
+
 import type { Catalog } from "../catalog/catalog.js";
 import type { LocalModelRegistry } from "../catalog/local-model-registry.js";
 import type { CustomModelRegistry } from "../customization/custom-models/custom-model-registry.js";
 import { idFromCustomizationArn } from "../customization/customization-arns.js";
 import { DatasetNotFoundError, requireDatasetObject } from "../customization/datasets/dataset-lines.js";
 import type { JobDataLimits } from "../customization/datasets/prepare-job-data.js";
+import { admitCustomizationJob } from "../customization/jobs/admit-customization-job.js";
 import type { CustomizationJobRunner } from "../customization/jobs/customization-job-runner.js";
 import type {
   CustomizationJob,
@@ -63,27 +64,10 @@ export class TransferLearningService {
   constructor(private readonly options: TransferLearningServiceOptions) {}
 
   async createJob(request: CreateTransferLearningJobRequest): Promise<CustomizationJob> {
-    const { jobs, customModels } = this.options;
-    const { clientRequestToken, ...fingerprinted } = request;
-    const fingerprint = createHash("sha256").update(JSON.stringify(fingerprinted)).digest("hex");
-    if (clientRequestToken) {
-      const previous = await jobs.findByClientRequestToken(clientRequestToken);
-      if (previous) {
-        if (previous.requestFingerprint === fingerprint) return previous;
-        throw new ConflictException(
-          `The clientRequestToken ${clientRequestToken} was already used with a different request.`,
-        );
-      }
-    }
-    if (await jobs.findByName(request.jobName))
-      throw new ConflictException(`A model customization job named ${request.jobName} already exists.`);
-    if (
-      (await customModels.findByName(request.customModelName)) ||
-      (await jobs.findActiveForModelName(request.customModelName))
-    )
-      throw new ConflictException(
-        `A custom model named ${request.customModelName} already exists or is being trained.`,
-      );
+    const { jobs } = this.options;
+    const admission = await admitCustomizationJob(this.options, request);
+    if (admission.kind === "retry") return admission.job;
+    const { fingerprint } = admission;
     const base = await resolveTransferLearningBase(request.baseModelIdentifier, this.options);
     const hyperParameters = parseTransferLearningHyperParameters(
       request.hyperParameters,
@@ -114,7 +98,7 @@ export class TransferLearningService {
         trainingDataUri: request.trainingDataS3Uri,
         validationDataUris: request.validationDataS3Uri ? [request.validationDataS3Uri] : [],
         outputDataUri: request.outputDataS3Uri,
-        ...(clientRequestToken ? { clientRequestToken } : {}),
+        ...(request.clientRequestToken ? { clientRequestToken: request.clientRequestToken } : {}),
         requestFingerprint: fingerprint,
       });
     } catch (error) {

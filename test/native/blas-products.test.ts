@@ -3,12 +3,12 @@
 // it — and numerically the same step as ggml's own kernel (STRATA_TRAINER_BLAS=0), gradients included.
 // The sequence is 80 tokens: products with a dimension under 32 stay ggml's, so the usual 30-token tests
 // would not reach OpenBLAS.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeTestModel } from "../support/make-test-model.js";
-import { buildTrainer, runTrainerCli } from "./trainer-cli.js";
+import { buildTrainer, readParameters, runTrainerCli } from "./trainer-cli.js";
 
 let directory: string;
 let model: string;
@@ -34,19 +34,6 @@ async function speedKernel(env: NodeJS.ProcessEnv): Promise<string> {
   expect(result.exitCode, result.stderr).toBe(0);
   return (JSON.parse(result.stdout.trim().split("\n").at(-1) ?? "{}") as { matmul_kernel: string })
     .matmul_kernel;
-}
-
-function readParameters(dumpDirectory: string): Map<string, Float32Array> {
-  const index = JSON.parse(readFileSync(join(dumpDirectory, "parameters.json"), "utf8")) as Record<
-    string,
-    number
-  >;
-  const parameters = new Map<string, Float32Array>();
-  for (const name of Object.keys(index)) {
-    const bytes = readFileSync(join(dumpDirectory, `${name}.f32`));
-    parameters.set(name, new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4));
-  }
-  return parameters;
 }
 
 describe("OpenBLAS products in the trainer", () => {

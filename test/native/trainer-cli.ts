@@ -134,3 +134,15 @@ export async function nodeLlamaGreedyTokens(
     await model.dispose();
   }
 }
+
+/** The parameters a `--dump DIR` run wrote: parameters.json (name → count) and one <name>.f32 file each. */
+export function readParameters(dumpDirectory: string): Map<string, Float32Array> {
+  const index = JSON.parse(readFileSync(join(dumpDirectory, "parameters.json"), "utf8")) as Record<
+    string,
+    number
+  >;
+  const parameters = new Map<string, Float32Array>();
+  for (const name of Object.keys(index))
+    parameters.set(name, readFloat32File(join(dumpDirectory, `${name}.f32`)));
+  return parameters;
+}

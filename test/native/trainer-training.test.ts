@@ -4,12 +4,12 @@
 // Finite differences run on an F32 base: with F16 or Q8_0 weights ggml rounds the activations to F16 / Q8_0
 // inside the matrix products, so the loss is not smooth enough for finite differences (measured: F16 1.3e-2,
 // Q8_0 0.7), although the backward itself is exact there (see docs/reference/ggml-training-spike.md §2).
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeTestModel } from "../support/make-test-model.js";
-import { buildTrainer, runTrainerCli } from "./trainer-cli.js";
+import { buildTrainer, readParameters, runTrainerCli } from "./trainer-cli.js";
 
 let directory: string;
 let f32Model: string;
@@ -78,19 +78,6 @@ describe("trainer gradients vs finite differences", () => {
     expectEveryTensorChecked(check, 7 * 2 * 2, "LoRA, packed");
   });
 });
-
-function readParameters(dumpDirectory: string): Map<string, Float32Array> {
-  const index = JSON.parse(readFileSync(join(dumpDirectory, "parameters.json"), "utf8")) as Record<
-    string,
-    number
-  >;
-  const parameters = new Map<string, Float32Array>();
-  for (const name of Object.keys(index)) {
-    const bytes = readFileSync(join(dumpDirectory, `${name}.f32`));
-    parameters.set(name, new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4));
-  }
-  return parameters;
-}
 
 function stepLines(stdout: string): { step: number; loss: number; grad_norm: number; n_trained: number }[] {
   return stdout
