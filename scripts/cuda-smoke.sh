@@ -3,7 +3,9 @@
 # architecture from the llama.cpp source that node-llama-cpp ships (its git bundle; nothing is downloaded),
 # links the standalone trainer CLI against it, trains 5 steps of a generated tiny model on the GPU and on the
 # CPU (same binary, same data, same seed) and compares the losses. Then it tries LoRA on frozen F16 and Q8_0
-# bases on the GPU, to report what CUDA's F32-only OUT_PROD means for them.
+# bases on the GPU, to report what CUDA's F32-only OUT_PROD means for them — since session 3 the trainer rewrites
+# the backward's OUT_PRODs into MUL_MATs of transposed F32 copies (native/trainer/transposed-products.h), so what
+# is tested is whether CUDA widens F16 / Q8_0 weights to F32 (CPY) and pads (PAD): trained, or refused up front.
 #
 #   scripts/cuda-smoke.sh [ARCH]     ARCH: CUDA architecture, default 90 (H100/H200); e.g. 80, 89
 #
