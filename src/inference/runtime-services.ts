@@ -10,4 +10,10 @@ export interface RuntimeServices {
   usage: UsageRecorder;
   /** Present when real AWS credentials are configured. */
   passThrough?: BedrockPassThrough;
+  /**
+   * The per-key on-demand quota (provisioned-throughput/on-demand-quotas.ts) for callers that are not Bedrock
+   * runtime operations (those are guarded as a whole): throws ThrottlingException when the caller's key is over
+   * it; requests to a reservation are not counted.
+   */
+  admitOnDemand?(callerKeyId: string, requestId: string, modelId: string): void;
 }

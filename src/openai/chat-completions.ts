@@ -33,6 +33,7 @@ export async function createChatCompletion(
   }
   const invocation = new OpenAiInvocation(context, "openai.chat.completions", request.model, target);
   try {
+    context.runtime.admitOnDemand?.(context.caller.keyId, context.request.requestId, request.model);
     const prompt = await chatPrompt(context, request, target);
     const maxTokens =
       request.maxTokens ?? (await remainingContextTokens(context, target.engineModel, prompt));

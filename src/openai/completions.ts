@@ -21,6 +21,7 @@ export async function createCompletion(context: OpenAiRequestContext, body: unkn
   const modelId = target.entry.model.modelId;
   const invocation = new OpenAiInvocation(context, "openai.completions", request.model, target);
   try {
+    context.runtime.admitOnDemand?.(context.caller.keyId, context.request.requestId, request.model);
     const prompt: Prompt = { kind: "text", text: request.prompt };
     const events = await startGeneration(context, invocation, {
       model: target.engineModel,

@@ -15,6 +15,7 @@ export async function createEmbeddings(context: OpenAiRequestContext, body: unkn
   const target = await resolveOpenAiModel(context, request.model);
   const invocation = new OpenAiInvocation(context, "openai.embeddings", request.model, target);
   try {
+    context.runtime.admitOnDemand?.(context.caller.keyId, context.request.requestId, request.model);
     const { engine } = context.runtime;
     const [vectors, tokenCounts] = await Promise.all([
       engine.embed(target.engineModel, request.inputs),

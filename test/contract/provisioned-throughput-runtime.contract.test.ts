@@ -245,6 +245,37 @@ describe("a reservation at run time", () => {
     expect(reserved.stopReason).toBeDefined();
   });
 
+  it("counts the OpenAI-compatible API's on-demand requests against the same per-key quota", async () => {
+    // The API key is a key of its own, with its own window; its only earlier request went to the reservation.
+    const client = new OpenAI({
+      baseURL: `${strata.apiUrl}/v1`,
+      apiKey: strata.credentials.apiKey ?? "",
+      maxRetries: 0,
+    });
+    const chat = (model: string) =>
+      client.chat.completions.create({
+        model,
+        messages: [{ role: "user", content: "Hello" }],
+        max_tokens: 2,
+      });
+    for (let index = 0; index < 3; index++) await chat("local.pt-small");
+    const refused = await chat("local.pt-small").catch((error) => error);
+    expect(refused).toBeInstanceOf(OpenAI.RateLimitError);
+    expect(refused.status).toBe(429);
+    expect(refused.message).toContain("3 requests per minute");
+    expect((await chat(arn)).choices[0]?.message.role).toBe("assistant");
+    const ledger = await api.call<{ invocations: { operation: string; status: string }[] }>({
+      method: "GET",
+      path: "/strata/usage/invocations",
+    });
+    expect(
+      ledger.invocations.filter(
+        (invocation) =>
+          invocation.operation === "openai.chat.completions" && invocation.status === "ThrottlingException",
+      ),
+    ).toHaveLength(1);
+  });
+
   it("puts the reservation's hourly cost next to on-demand token cost, per model and day", async () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     const summary = await api.call<{
