@@ -81,7 +81,23 @@ export class ProvisionedThroughputService {
     this.host = hostCapacity(config.hostCores, config.unitsPerCore, config.reservableCores);
   }
 
-  async create(request: CreateReservationRequest): Promise<Reservation> {
+  /**
+   * Capacity is checked against the stored reservations, then the new size is stored: two requests interleaved
+   * between those steps would both be granted the same free cores. Creates and resizes take turns here.
+   */
+  private capacityChanges: Promise<unknown> = Promise.resolve();
+
+  private oneAtATime<T>(change: () => Promise<T>): Promise<T> {
+    const turn = this.capacityChanges.then(change, change);
+    this.capacityChanges = turn.catch(() => undefined);
+    return turn;
+  }
+
+  create(request: CreateReservationRequest): Promise<Reservation> {
+    return this.oneAtATime(() => this.createNow(request));
+  }
+
+  private async createNow(request: CreateReservationRequest): Promise<Reservation> {
     const { store } = this.options;
     if (request.clientRequestToken) {
       const earlier = await store.findByClientRequestToken(request.clientRequestToken);
@@ -187,7 +203,11 @@ export class ProvisionedThroughputService {
   }
 
   /** Strata's extension: a new number of model units, without dropping requests in flight. */
-  async resize(identifier: string, units: number): Promise<void> {
+  resize(identifier: string, units: number): Promise<void> {
+    return this.oneAtATime(() => this.resizeNow(identifier, units));
+  }
+
+  private async resizeNow(identifier: string, units: number): Promise<void> {
     const reservation = await this.get(identifier);
     this.assertSettled(reservation);
     if (!Number.isInteger(units) || units < 1) {

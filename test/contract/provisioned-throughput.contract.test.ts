@@ -287,6 +287,24 @@ describe("commitments, validation and idempotency", () => {
     await strata.provisionedThroughput.service.delete(created.provisionedModelArn ?? "", { force: true });
   });
 
+  it("grants concurrent creates one at a time: of two requests for the whole host, one is refused", async () => {
+    // Straight to the service, in one tick, so that both requests are in flight before either is stored (through
+    // HTTP the second usually arrives after the first was stored, and the test would pass without the turn-taking).
+    const { service } = strata.provisionedThroughput;
+    const create = (name: string) =>
+      service.create({ provisionedModelName: name, modelId: "local.pt-base", modelUnits: 2 });
+    const outcomes = await Promise.allSettled([create("race-a"), create("race-b")]);
+    const granted = outcomes.flatMap((outcome) => (outcome.status === "fulfilled" ? [outcome.value] : []));
+    const refused = outcomes.flatMap((outcome) =>
+      outcome.status === "rejected" ? [outcome.reason as Error] : [],
+    );
+    expect(granted).toHaveLength(1);
+    expect(refused.map((error) => error.name)).toEqual(["ServiceQuotaExceededException"]);
+    const name = granted[0]?.provisionedModelName ?? "";
+    await waitInService(name);
+    await service.delete(name, { force: false });
+  });
+
   it("marks a reservation Failed when its capacity cannot be made, and says so at run time", async () => {
     const base = await strata.localModels.find("local.pt-base");
     const broken = await registerCustomModel(strata, {
