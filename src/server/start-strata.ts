@@ -258,6 +258,7 @@ export async function startStrata(
       engine,
       reservations: provisioned.service,
       runtimeResolver: runtime.resolver,
+      usage: runtime.usage,
       logger,
     });
 

@@ -1,6 +1,7 @@
 // Transfer learning's part of the composition root, made once the engine and provisioned throughput exist: the
 // job driver plugged into the customization runner (before interrupted jobs resume), the job service, the
 // classifier that serves through reservations, and the extension operations.
+
 import type { Kysely } from "kysely";
 import type { Catalog } from "../catalog/catalog.js";
 import type { LocalModelRegistry } from "../catalog/local-model-registry.js";
@@ -17,6 +18,7 @@ import type { OperationHandler } from "../protocol/dispatcher.js";
 import type { ProvisionedThroughputService } from "../provisioned-throughput/provisioned-throughput-service.js";
 import type { StrataDatabase } from "../storage/database/database-schema.js";
 import type { ObjectStoreResolver } from "../storage/object-store/object-store-resolver.js";
+import type { UsageRecorder } from "../usage/invocation-record.js";
 import { runTransferLearningJob } from "./jobs/run-transfer-learning-job.js";
 import { TransferLearningJobStore } from "./jobs/transfer-learning-job-store.js";
 import { transferLearningOperations } from "./operations/transfer-learning-operations.js";
@@ -43,6 +45,7 @@ export function createTransferLearning(options: {
   engine: InferenceEngine;
   reservations: ProvisionedThroughputService;
   runtimeResolver: RuntimeModelResolver;
+  usage: UsageRecorder;
   logger: Logger;
 }): TransferLearning {
   const { config, database } = options;
@@ -93,5 +96,9 @@ export function createTransferLearning(options: {
     resolver: options.runtimeResolver,
     engine: options.engine,
   });
-  return { service, classifier, strataOperations: transferLearningOperations(service, classifier, context) };
+  return {
+    service,
+    classifier,
+    strataOperations: transferLearningOperations(service, classifier, context, options.usage),
+  };
 }

@@ -265,6 +265,18 @@ describe("a spam classifier on the frozen tiny base model", () => {
       row[result.label === "spam" ? 1 : 0] = (row[result.label === "spam" ? 1 : 0] ?? 0) + 1;
     }
     expect(matrix).toEqual(selected?.confusionMatrix);
+    // The call is an invocation of the usage ledger, its embedded tokens the input.
+    const ledger = await api.call<{
+      invocations: { operation: string; status: string; inputTokens: number }[];
+    }>({
+      method: "GET",
+      path: "/strata/usage/invocations",
+    });
+    const classifyRows = ledger.invocations.filter(
+      (row) => row.operation === "Classify" && row.status === "success",
+    );
+    expect(classifyRows).toHaveLength(1);
+    expect(classifyRows[0]?.inputTokens).toBeGreaterThan(48);
 
     const generated = await runtime
       .send(

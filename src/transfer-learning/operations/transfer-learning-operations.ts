@@ -4,6 +4,7 @@
 import { foundationModelArn } from "../../catalog/catalog.js";
 import { customizationJobArn, customModelArn } from "../../customization/customization-arns.js";
 import type { ArnContext } from "../../model-import/resource-ids.js";
+import { AwsError } from "../../protocol/aws-errors.js";
 import { type OperationHandler, operation } from "../../protocol/dispatcher.js";
 import type {
   ClassifyRequest,
@@ -13,6 +14,7 @@ import type {
   GetTransferLearningJobRequest,
   GetTransferLearningJobResponse,
 } from "../../protocol/generated/strata-types.js";
+import type { UsageRecorder } from "../../usage/invocation-record.js";
 import type { ClassifierService } from "../serving/classifier-service.js";
 import type { TransferLearningService } from "../transfer-learning-service.js";
 
@@ -20,6 +22,7 @@ export function transferLearningOperations(
   service: TransferLearningService,
   classifier: ClassifierService,
   context: ArnContext,
+  usage: UsageRecorder,
 ): Record<string, OperationHandler> {
   return {
     CreateTransferLearningJob: operation<CreateTransferLearningJobRequest, CreateTransferLearningJobResponse>(
@@ -69,8 +72,28 @@ export function transferLearningOperations(
       },
     ),
 
-    Classify: operation<ClassifyRequest, ClassifyResponse>(async (_request, input) => {
-      const classified = await classifier.classify(input.modelId, input.texts);
+    // Every Classify is an invocation of the usage ledger, as Converse is: the embedded tokens are its input.
+    Classify: operation<ClassifyRequest, ClassifyResponse>(async (request, input) => {
+      const startedAt = new Date();
+      const record = (status: string, modelId: string, inputTokens: number) =>
+        usage.record({
+          requestId: request.requestId,
+          requestedModelId: input.modelId,
+          modelId,
+          servedBy: "LOCAL_ENGINE",
+          operation: "Classify",
+          callerKeyId: request.caller.keyId,
+          inputTokens,
+          outputTokens: 0,
+          latencyMs: Date.now() - startedAt.getTime(),
+          status,
+          startedAt,
+        });
+      const classified = await classifier.classify(input.modelId, input.texts).catch((error: unknown) => {
+        record(error instanceof AwsError ? error.errorType : "InternalServerException", input.modelId, 0);
+        throw error;
+      });
+      record("success", classified.modelId, classified.inputTokens);
       return {
         modelId: classified.modelId,
         customModelArn: customModelArn(

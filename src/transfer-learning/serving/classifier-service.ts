@@ -25,6 +25,8 @@ export interface ClassifyResult {
   customModel: CustomModel;
   labels: string[];
   results: Classification[];
+  /** Tokens embedded, each text counted up to the head's input limit: the usage ledger's input tokens. */
+  inputTokens: number;
 }
 
 export interface ClassifierServiceOptions {
@@ -55,14 +57,17 @@ export class ClassifierService {
         `The provisioned throughput ${active.reservation.provisionedModelName} serves ${active.reservation.modelArn}, which is not a transfer-learning classifier; Classify needs one (CreateTransferLearningJob).`,
       );
     const { head, model } = await this.loadHead(customModel);
-    const vectors = await this.options.engine.embed(active.engineModel, [...texts], {
-      maxTokens: head.features.maxInputTokens,
-    });
+    const { engine } = this.options;
+    const [vectors, counts] = await Promise.all([
+      engine.embed(active.engineModel, [...texts], { maxTokens: head.features.maxInputTokens }),
+      Promise.all(texts.map((text) => engine.countTokens(active.engineModel, { kind: "text", text }))),
+    ]);
     return {
       modelId: active.engineModel.modelId,
       customModel,
       labels: head.labels,
       results: vectors.map((vector) => classifyEmbedding(head, model, vector)),
+      inputTokens: counts.reduce((sum, count) => sum + Math.min(count, head.features.maxInputTokens), 0),
     };
   }
 
