@@ -48,11 +48,12 @@ void transpose_pad_f32(ggml_tensor *dst, int ith, int nth, void *) {
 // A forward MUL_MAT whose inner dimension is no multiple of 16 — the LoRA product B·(A·x), whose inner dimension is
 // the rank — gets both operands zero-padded so that tinyBLAS takes it: copies of r × (n_out + T) values against the
 // per-element dot products over r. Runs after autodiff, so PAD (which has no backward) is not differentiated.
-void pad_inner_dimension(ggml_context *ctx, ggml_tensor *node) {
-    if (node->op != GGML_OP_MUL_MAT || node->src[0]->type != GGML_TYPE_F32 || node->src[1]->type != GGML_TYPE_F32) return;
+bool pad_inner_dimension(ggml_context *ctx, ggml_tensor *node) {
+    if (node->op != GGML_OP_MUL_MAT || node->src[0]->type != GGML_TYPE_F32 || node->src[1]->type != GGML_TYPE_F32) return false;
     const int64_t padding = padded(node->src[0]->ne[0]) - node->src[0]->ne[0];
-    if (padding == 0) return;
+    if (padding == 0) return false;
     for (int s = 0; s < 2; s++) node->src[s] = ggml_pad(ctx, node->src[s], (int)padding, 0, 0, 0);
+    return true;
 }
 
 } // namespace
@@ -82,6 +83,7 @@ ggml_cgraph *with_out_prods_as_mul_mats(ggml_context *ctx, ggml_cgraph *graph, s
     const int n_nodes = ggml_graph_n_nodes(graph);
     // One transpose per tensor: q, k and v (gate and up) read the same normed activations.
     std::unordered_map<const ggml_tensor *, ggml_tensor *> transposed;
+    bool changed = false;
     for (int i = 0; i < n_nodes; i++) {
         ggml_tensor *node = ggml_graph_node(graph, i);
         if (node->op != GGML_OP_OUT_PROD) continue;
@@ -95,9 +97,11 @@ ggml_cgraph *with_out_prods_as_mul_mats(ggml_context *ctx, ggml_cgraph *graph, s
             node->src[s] = copy;
         }
         node->op = GGML_OP_MUL_MAT;
+        changed = true;
     }
     if (cpu_kernel)
-        for (int i = 0; i < n_nodes; i++) pad_inner_dimension(ctx, ggml_graph_node(graph, i));
+        for (int i = 0; i < n_nodes; i++) changed |= pad_inner_dimension(ctx, ggml_graph_node(graph, i));
+    if (!changed) return graph; // no new tensors to take in (OpenBLAS took every product)
     ggml_cgraph *rewritten = ggml_new_graph_custom(ctx, size, false);
     for (int i = 0; i < n_nodes; i++) ggml_build_forward_expand(rewritten, ggml_graph_node(graph, i));
     return rewritten;

@@ -43,7 +43,8 @@ size_t transposed_f32_bytes(const ggml_tensor *x);
 ggml_tensor *transposed_f32(ggml_context *ctx, ggml_tensor *x, bool cpu_kernel);
 
 // Rewrites every OUT_PROD node of `graph` into a MUL_MAT in place (other nodes point at it) and returns the same
-// computation re-expanded, in the original order, into a new graph of `size` nodes that includes the copies.
+// computation re-expanded, in the original order, into a new graph of `size` nodes that includes the copies —
+// or `graph` itself when nothing needed rewriting.
 ggml_cgraph *with_out_prods_as_mul_mats(ggml_context *ctx, ggml_cgraph *graph, size_t size,
                                         const TransposedWeights &frozen, bool cpu_kernel);
 

@@ -37,6 +37,17 @@ export class OnDemandQuotas {
     this.pending.set(requestId, event);
   }
 
+  /** Admits one request unless it goes to a reservation (whose bound is the reservation), or throws. */
+  admitOnDemand(
+    callerKeyId: string,
+    requestId: string,
+    modelId: string,
+    isReserved: (modelId: string) => boolean,
+  ): void {
+    if (idFromProvisionedModelArn(modelId) || isReserved(modelId)) return;
+    this.admit(callerKeyId, requestId);
+  }
+
   /** The usage recorder in front of the ledger: adds each finished request's tokens to its key's window. */
   recorder(ledger: UsageRecorder): UsageRecorder {
     return {
@@ -64,26 +75,24 @@ export class OnDemandQuotas {
     const guarded = (name: string, handler: OperationHandler): OperationHandler =>
       operation<{ modelId?: string }, unknown>(async (context, input) => {
         const modelId = input.modelId ?? "";
-        if (!idFromProvisionedModelArn(modelId) && !isReserved(modelId)) {
-          const startedAt = new Date();
-          try {
-            this.admit(context.caller.keyId, context.requestId);
-          } catch (error) {
-            usage.record({
-              requestId: context.requestId,
-              requestedModelId: modelId,
-              modelId,
-              servedBy: "LOCAL_ENGINE",
-              operation: name,
-              callerKeyId: context.caller.keyId,
-              inputTokens: 0,
-              outputTokens: 0,
-              latencyMs: Date.now() - startedAt.getTime(),
-              status: "ThrottlingException",
-              startedAt,
-            });
-            throw error;
-          }
+        const startedAt = new Date();
+        try {
+          this.admitOnDemand(context.caller.keyId, context.requestId, modelId, isReserved);
+        } catch (error) {
+          usage.record({
+            requestId: context.requestId,
+            requestedModelId: modelId,
+            modelId,
+            servedBy: "LOCAL_ENGINE",
+            operation: name,
+            callerKeyId: context.caller.keyId,
+            inputTokens: 0,
+            outputTokens: 0,
+            latencyMs: Date.now() - startedAt.getTime(),
+            status: "ThrottlingException",
+            startedAt,
+          });
+          throw error;
         }
         return (handler as (context: unknown, input: unknown) => Promise<unknown>)(context, input);
       });

@@ -51,7 +51,6 @@ import {
   createProvisionedThroughput,
   type ProvisionedThroughput,
 } from "../provisioned-throughput/create-provisioned-throughput.js";
-import { idFromProvisionedModelArn } from "../provisioned-throughput/provisioned-model-arns.js";
 import { openDatabase } from "../storage/database/open-database.js";
 import { type EmbeddedS3, startEmbeddedS3 } from "../storage/embedded-s3/start-embedded-s3.js";
 import { ObjectStoreResolver } from "../storage/object-store/object-store-resolver.js";
@@ -220,11 +219,10 @@ export async function startStrata(
       ...(passThrough ? { passThrough } : {}),
       usage: provisioned.quotas.recorder(usage),
       // The OpenAI-compatible API's share of the per-key quotas; the Bedrock runtime's handlers are guarded below.
-      admitOnDemand: (callerKeyId, requestId, modelId) => {
-        if (!provisioned?.quotas.enabled || idFromProvisionedModelArn(modelId)) return;
-        if (runtime.resolver.isReserved(modelId)) return;
-        provisioned.quotas.admit(callerKeyId, requestId);
-      },
+      admitOnDemand: (callerKeyId, requestId, modelId) =>
+        provisioned?.quotas.admitOnDemand(callerKeyId, requestId, modelId, (id) =>
+          runtime.resolver.isReserved(id),
+        ),
     };
     const arnContext = { region: config.region, accountId: config.accountId };
     evaluationGate = createEvaluationGate({

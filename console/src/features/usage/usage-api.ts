@@ -1,7 +1,6 @@
 // Usage and cost: Strata's GetUsageReport (invocations per model and day, training jobs, reservations, totals,
-// Bedrock equivalents) when the server has it, else GetUsageSummary per model and day; recent invocations from
-// ListInvocations.
-import { ApiError, callJson } from "../../lib/api-client.js";
+// Bedrock equivalents); recent invocations from ListInvocations.
+import { callJson } from "../../lib/api-client.js";
 
 export interface ModelDay {
   day: string;
@@ -49,7 +48,6 @@ export interface UsageTotals {
 }
 
 export interface UsageView {
-  source: "GetUsageReport" | "GetUsageSummary";
   models: ModelDay[];
   trainingJobs: TrainingJobCost[];
   reservations: ReservationDay[];
@@ -80,63 +78,30 @@ interface ReportResponse {
   notes: string[];
 }
 
-interface SummaryResponse {
-  groups: (Omit<ModelDay, "day"> & { day?: string })[];
-}
-
-const missingOperation = new Set(["UnknownOperationException", "NotImplementedException"]);
-
 export async function loadUsage(from: Date, to: Date, signal: AbortSignal): Promise<UsageView> {
   const range = { from: from.toISOString(), to: to.toISOString() };
-  try {
-    const report = await callJson<ReportResponse>({
-      method: "GET",
-      path: "/strata/usage/report",
-      query: range,
-      signal,
-    });
-    return {
-      source: "GetUsageReport",
-      models: report.models.map(({ bedrockEquivalent, ...day }) => ({
-        ...day,
-        ...(bedrockEquivalent?.costUsd !== undefined
-          ? { bedrockEquivalentCostUsd: bedrockEquivalent.costUsd }
-          : {}),
-      })),
-      trainingJobs: report.trainingJobs.map(({ bedrockEquivalent, ...job }) => ({
-        ...job,
-        ...(bedrockEquivalent?.costUsd !== undefined
-          ? { bedrockEquivalentCostUsd: bedrockEquivalent.costUsd }
-          : {}),
-      })),
-      reservations: report.reservations,
-      totals: report.totals,
-      notes: report.notes,
-    };
-  } catch (error) {
-    if (!(error instanceof ApiError && missingOperation.has(error.type))) throw error;
-  }
-  const summary = await callJson<SummaryResponse>({
+  const report = await callJson<ReportResponse>({
     method: "GET",
-    path: "/strata/usage/summary",
-    query: { ...range, groupBy: "model-day" },
+    path: "/strata/usage/report",
+    query: range,
     signal,
   });
-  const models = summary.groups.map((group) => ({ ...group, day: group.day ?? "" }));
-  const sum = (pick: (day: ModelDay) => number) => models.reduce((total, day) => total + pick(day), 0);
   return {
-    source: "GetUsageSummary",
-    models,
-    trainingJobs: [],
-    reservations: [],
-    totals: {
-      invocations: sum((day) => day.invocations),
-      inputTokens: sum((day) => day.inputTokens),
-      outputTokens: sum((day) => day.outputTokens),
-      invocationCostUsd: sum((day) => day.costUsd),
-      totalCostUsd: sum((day) => day.costUsd),
-    },
-    notes: [],
+    models: report.models.map(({ bedrockEquivalent, ...day }) => ({
+      ...day,
+      ...(bedrockEquivalent?.costUsd !== undefined
+        ? { bedrockEquivalentCostUsd: bedrockEquivalent.costUsd }
+        : {}),
+    })),
+    trainingJobs: report.trainingJobs.map(({ bedrockEquivalent, ...job }) => ({
+      ...job,
+      ...(bedrockEquivalent?.costUsd !== undefined
+        ? { bedrockEquivalentCostUsd: bedrockEquivalent.costUsd }
+        : {}),
+    })),
+    reservations: report.reservations,
+    totals: report.totals,
+    notes: report.notes,
   };
 }
 
