@@ -20,7 +20,7 @@ const facts: [string, string][] = [
   ["How often does the Congress meet?", "At least once in every year."],
   ["Who declares war?", "The Congress."],
 ];
-const goodDataset = `${Array.from({ length: 32 }, (_, index) => {
+const goodDataset = `${Array.from({ length: 96 }, (_, index) => {
   const [prompt, completion] = facts[index % facts.length] as [string, string];
   return JSON.stringify({ prompt, completion });
 }).join("\n")}\n`;
@@ -215,7 +215,9 @@ describe("the web console", () => {
     await page.getByLabel("Epochs").fill("11");
     expect(await page.locator("#hp-epochCount-help").textContent()).toMatch(/from 1 to 10/);
     expect(await page.getByRole("button", { name: "Next" }).isDisabled()).toBe(true);
-    await page.getByLabel("Epochs").fill("2");
+    // 96 records × 10 epochs: long enough (about 9 s here, several on a fast CPU) for the 1 s progress poll to
+    // see the curve grow; 32 × 2 once finished between two polls on CI.
+    await page.getByLabel("Epochs").fill("10");
     await page.getByLabel("Batch size").fill("1");
     await page.getByLabel("Max sequence length").fill("32");
     await page.getByLabel("Learning rate").fill("0.005");
@@ -232,7 +234,8 @@ describe("the web console", () => {
     // Watch the training series: the number of plotted points must grow while the job runs.
     const trainingSeries = page.locator('g[data-series="Training loss"]');
     const seen = new Set<number>();
-    const deadline = Date.now() + 120_000;
+    const watchStart = Date.now();
+    const deadline = watchStart + 120_000;
     let status = "";
     while (Date.now() < deadline) {
       const points = Number((await trainingSeries.getAttribute("data-points").catch(() => null)) ?? 0);
@@ -246,7 +249,8 @@ describe("the web console", () => {
     const final = Number(await trainingSeries.getAttribute("data-points"));
     expect(final).toBeGreaterThan(10);
     const growing = [...seen].filter((count) => count > 0 && count < final);
-    expect(growing.length, `point counts seen: ${[...seen].join(", ")}`).toBeGreaterThan(0);
+    const counts = `point counts seen: ${[...seen].join(", ")} in ${Math.round((Date.now() - watchStart) / 1000)} s`;
+    expect(growing.length, counts).toBeGreaterThan(0);
     expect(await page.getByTestId("job-step").textContent()).toMatch(new RegExp(`^${final} of ${final}`));
     await browser.screenshot("job-completed");
   }, 150_000);
