@@ -2,10 +2,10 @@
 // server runs in its own process (this file with `server`); the load generator stays in this one. Goal: the
 // reservation's p99 under load ≤ 1.25× its p99 alone; throttled on-demand requests get 429 ThrottlingException,
 // the server stays up, and every request is in the usage ledger.
-// Usage: npx tsx bench/provisioned-throughput.ts   (BENCH_PRESET=small, BENCH_REQUESTS=40, BENCH_LOAD=16)
-import { type ChildProcess, spawn } from "node:child_process";
+// Usage: npx tsx bench/provisioned-throughput.ts   (BENCH_PRESET=small, BENCH_REQUESTS=200, BENCH_LOAD=16)
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";
-import { copyFileSync, createWriteStream, mkdirSync, mkdtempSync } from "node:fs";
+import { copyFileSync, createWriteStream, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -30,17 +30,62 @@ import { limitTexts, stateOfTheUnionTexts } from "../src/model-files/tokenizer/c
 import { trainBpeTokenizer } from "../src/model-files/tokenizer/train-bpe-tokenizer.js";
 import { registerGgufModel } from "../src/model-import/register-gguf-model.js";
 import { startStrata } from "../src/server/start-strata.js";
+import {
+  affinityAvailable,
+  descendantProcesses,
+  formatCpuList,
+  processCpus,
+} from "../src/system/cpu-affinity.js";
 import { percentile } from "../src/usage/percentile.js";
 
 const preset = (process.env.BENCH_PRESET ?? "tiny") as keyof typeof llamaModelPresets;
-const requests = Number(process.env.BENCH_REQUESTS ?? 40);
+const requests = Number(process.env.BENCH_REQUESTS ?? 200);
 const loadConcurrency = Number(process.env.BENCH_LOAD ?? 16);
 const maxTokens = Number(process.env.BENCH_MAX_TOKENS ?? 32);
 const throttledBackoffMs = Number(process.env.BENCH_THROTTLED_BACKOFF_MS ?? 100);
 const messages = [{ role: "user" as const, content: [{ text: "Write about the state of the Union." }] }];
 
+const startCpus = affinityAvailable() ? processCpus(process.pid) : [];
+const clientOptions = {
+  stdio: ["ignore", "pipe", "inherit"] as ("ignore" | "pipe" | "inherit")[],
+  env: { ...process.env, NODE_NO_WARNINGS: "1" },
+};
+
 if (process.argv[2] === "server") await serve(process.argv[3] ?? "");
+else if (process.argv[2] === "client") await measureAsClient(JSON.parse(process.argv[3] ?? "{}"));
 else await main();
+
+interface ClientTask {
+  url: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  arn: string;
+}
+
+/**
+ * The reservation's client in a process of its own, as a real client would be: in the load generator's process
+ * its responses waited behind sixteen streams' worth of event-loop work and the client-side p99 measured that.
+ */
+async function measureAsClient(task: ClientTask): Promise<void> {
+  const client = new BedrockRuntimeClient({
+    endpoint: task.url,
+    region: "us-east-1",
+    credentials: task.credentials,
+    maxAttempts: 1,
+  });
+  process.stdout.write(`${JSON.stringify(await reservationLatencies(client, task.arn))}\n`);
+  client.destroy();
+}
+
+async function latenciesFromClientProcess(task: ClientTask): Promise<number[]> {
+  // Not pinned with the load generator: on every core this benchmark was started on.
+  const command = ["--import", "tsx", "bench/provisioned-throughput.ts", "client", JSON.stringify(task)];
+  const child = affinityAvailable()
+    ? spawn("taskset", ["-c", formatCpuList(startCpus), process.execPath, ...command], clientOptions)
+    : spawn(process.execPath, command, clientOptions);
+  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+  const [line] = (await once(lines, "line")) as [string];
+  return JSON.parse(line) as number[];
+}
 
 async function serve(modelFile: string): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), "strata-bench-pt-"));
@@ -121,6 +166,28 @@ async function reservationLatencies(client: BedrockRuntimeClient, arn: string): 
   return latencies;
 }
 
+/**
+ * The load generator (this process: the on-demand clients and the reservation's client) goes on the cores the
+ * server keeps for itself and on-demand traffic, apart from the reservation's inference process — what the
+ * issue asks where the host allows it. On 2 cores that is the one shared core.
+ */
+function pinLoadGeneratorApart(serverPid: number): string {
+  if (!affinityAvailable()) return "cores: not pinned (no taskset on this host)";
+  const reserved = descendantProcesses(serverPid).filter((pid) =>
+    readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("engine-process-child"),
+  );
+  const serverCpus = processCpus(serverPid);
+  const reservedCpus = reserved.flatMap((pid) => processCpus(pid));
+  const rss = reserved.map(
+    (pid) => /^VmRSS:\s*(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1],
+  );
+  const where = `server and on-demand on ${formatCpuList(serverCpus)}, reservation's process on ${formatCpuList(reservedCpus)} (RSS ${rss.map((kib) => Math.round(Number(kib) / 1024)).join(", ")} MiB)`;
+  if (reservedCpus.some((cpu) => serverCpus.includes(cpu)))
+    return `cores: ${where}; load generator not pinned`;
+  execFileSync("taskset", ["-a", "-c", "-p", formatCpuList(serverCpus), String(process.pid)]);
+  return `cores: ${where}; load generator pinned to ${formatCpuList(processCpus(process.pid))}`;
+}
+
 function summary(latencies: number[]) {
   const sorted = [...latencies].sort((a, b) => a - b);
   return { p50: Math.round(percentile(sorted, 50) ?? 0), p99: Math.round(percentile(sorted, 99) ?? 0) };
@@ -164,8 +231,10 @@ async function main(): Promise<void> {
     );
 
     for (let index = 0; index < 5; index++) await timedConverse(runtime, arn); // warm-up
+    console.log(pinLoadGeneratorApart(server.child.pid ?? 0));
     const aloneStarted = new Date();
-    const alone = summary(await reservationLatencies(runtime, arn));
+    const clientTask = { url: server.url, credentials: server.credentials, arn };
+    const alone = summary(await latenciesFromClientProcess(clientTask));
 
     let stop = false;
     const outcomes = { success: 0, throttled: 0, other: 0 };
@@ -186,7 +255,7 @@ async function main(): Promise<void> {
     });
     await new Promise((resolve) => setTimeout(resolve, 1000)); // let the load saturate on-demand capacity
     const loadStarted = new Date();
-    const underLoad = summary(await reservationLatencies(runtime, arn));
+    const underLoad = summary(await latenciesFromClientProcess(clientTask));
     const loadEnded = new Date();
     stop = true;
     await Promise.all(loaders);

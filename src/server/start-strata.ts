@@ -51,6 +51,7 @@ import {
   createProvisionedThroughput,
   type ProvisionedThroughput,
 } from "../provisioned-throughput/create-provisioned-throughput.js";
+import { IsolatingEngine } from "../provisioned-throughput/isolation/isolating-engine.js";
 import { openDatabase } from "../storage/database/open-database.js";
 import { type EmbeddedS3, startEmbeddedS3 } from "../storage/embedded-s3/start-embedded-s3.js";
 import { ObjectStoreResolver } from "../storage/object-store/object-store-resolver.js";
@@ -84,7 +85,7 @@ export interface RunningStrata {
 
 /** Seams for tests and embedders: a different engine behind the same narrow interface. */
 export interface StrataOverrides {
-  engine?: (real: LlamaCppEngine) => InferenceEngine;
+  engine?: (real: InferenceEngine) => InferenceEngine;
   /** Whether a custom model is in use (DeleteCustomModel refuses then); the provisioned-throughput issue's hook. */
   customModelInUse?: CustomModelInUse;
   /** The built web console served under /console/ (default: dist/console/ of this checkout). */
@@ -192,20 +193,25 @@ export async function startStrata(
       sequencesPerModel: config.sequencesPerModel,
       onDemandCores: () => provisioned?.service.onDemandCores() ?? availableParallelism(),
     });
-    closers.unshift(() => llamaCppEngine.dispose());
+    // Reservations' generations run in inference processes pinned to their cores; the rest stays here.
+    const isolatingEngine = new IsolatingEngine(llamaCppEngine, {
+      logger,
+      engine: { sequencesPerModel: config.sequencesPerModel },
+    });
+    closers.unshift(() => isolatingEngine.dispose());
     provisioned = createProvisionedThroughput({
       config,
       database,
       catalog,
       localModels,
       customModels: customization.customModels,
-      engine: llamaCppEngine,
+      engine: isolatingEngine,
       usage,
       logger,
     });
     const reservations = provisioned;
     closers.unshift(() => reservations.service.close());
-    const engine = provisioned.gate(overrides.engine ? overrides.engine(llamaCppEngine) : llamaCppEngine);
+    const engine = provisioned.gate(overrides.engine ? overrides.engine(isolatingEngine) : isolatingEngine);
     const runtime: RuntimeServices = {
       resolver: new RuntimeModelResolver({
         catalog,
@@ -238,7 +244,7 @@ export async function startStrata(
       database,
       objectStores,
       generator: engine,
-      scorer: llamaCppEngine,
+      scorer: isolatingEngine,
       resolver: runtime.resolver,
       prices,
       logger,

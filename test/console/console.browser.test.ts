@@ -263,7 +263,8 @@ describe("the web console", () => {
     await page.getByRole("heading", { name: "Provisioned throughput" }).waitFor();
     const freeBefore = Number(await page.getByTestId("free-units").textContent());
     expect(freeBefore).toBeGreaterThan(0);
-    expect(await page.getByLabel("Model", { exact: true }).inputValue()).toMatch(/custom-model\//);
+    // The select shows the model once the reservable models have loaded (slower under a loaded machine).
+    await expect.poll(() => page.getByLabel("Model", { exact: true }).inputValue()).toMatch(/custom-model\//);
     await page.getByLabel("Name").fill("console-pt");
     await page.getByRole("button", { name: "Create" }).click();
     const row = page.locator('tr[data-reservation="console-pt"]');
@@ -274,7 +275,9 @@ describe("the web console", () => {
     await browser.screenshot("provisioned-throughput");
 
     await row.getByRole("link", { name: "Chat with console-pt" }).click();
-    expect(await page.getByLabel("Model", { exact: true }).inputValue()).toMatch(/provisioned-model\//);
+    await expect
+      .poll(() => page.getByLabel("Model", { exact: true }).inputValue())
+      .toMatch(/provisioned-model\//);
     await page.getByLabel("Message").fill("Who was the first president of the United States?");
     await page.getByRole("button", { name: "Send" }).click();
     const answer = page.locator(".turn-assistant p");
@@ -298,8 +301,10 @@ describe("the web console", () => {
     await page.getByRole("link", { name: customModelName ?? "" }).click();
     await page.getByRole("link", { name: "Evaluate against the base model" }).click();
     await page.getByRole("heading", { name: "New evaluation" }).waitFor();
-    expect(await page.getByLabel("Model (base)").inputValue()).toBe("strata.tiny-chat-v1");
-    expect(await page.getByLabel("Compare with (optional)").inputValue()).toMatch(/provisioned-model\//);
+    await expect.poll(() => page.getByLabel("Model (base)").inputValue()).toBe("strata.tiny-chat-v1");
+    await expect
+      .poll(() => page.getByLabel("Compare with (optional)").inputValue())
+      .toMatch(/provisioned-model\//);
     await page.getByLabel("Prompt dataset (S3 URI)").fill("s3://strata/datasets/evaluation.jsonl");
     await page.getByLabel("Max tokens per answer").fill("16");
     await page.getByRole("button", { name: "Start evaluation" }).click();

@@ -1,6 +1,7 @@
 // Several custom models on one base share its weights: one model load, an adapter per context. A reservation
 // moved from one custom model to another of the same base (UpdateProvisionedModelThroughput desiredModelId)
-// goes Updating → InService, answers with the new adapter's trained behaviour, and the base was loaded once.
+// goes Updating → InService, answers with the new adapter's trained behaviour, and the base was loaded once in
+// the reservation's inference process (and once here, for measurement and on-demand use).
 import { join } from "node:path";
 import {
   BedrockClient,
@@ -119,6 +120,15 @@ it("moves a reservation between custom models of one base, loading the base weig
     (line) => Object.values(line).includes("threads measured") && String(line.modelId ?? "").length > 0,
   );
   expect(loads).toHaveLength(1);
+  // The reservation runs in its own inference process (pinned to its core): there too the base was loaded
+  // once, for both custom models' contexts; the two processes share the file's pages (llama.cpp maps it).
+  const reservedLoads = strata.logLines.filter(
+    (line) => line.msg === "model loaded" && line.inferenceProcess !== undefined,
+  );
+  expect(reservedLoads).toHaveLength(1);
+  expect(
+    strata.logLines.filter((line) => line.msg === "model loaded" && line.inferenceProcess === undefined),
+  ).toHaveLength(1);
   const contexts = strata.logLines.filter((line) =>
     Object.values(line).includes("provisioned throughput ready"),
   );

@@ -1,9 +1,11 @@
-// The contract every InferenceEngine implementation keeps, run against each one (today: llama.cpp).
+// The contract every InferenceEngine implementation keeps, run against each one: llama.cpp in this process, and
+// llama.cpp in an inference process of its own over IPC (what a reservation runs on).
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeTestModel } from "../../../test/support/make-test-model.js";
+import { EngineProcess } from "./engine-process/engine-process.js";
 import {
   collectGeneration,
   type EngineModel,
@@ -14,6 +16,7 @@ import { LlamaCppEngine } from "./llama-cpp-engine.js";
 
 const implementations: [string, () => InferenceEngine][] = [
   ["LlamaCppEngine", () => new LlamaCppEngine({ sequencesPerModel: 2 })],
+  ["EngineProcess", () => new EngineProcess({ label: "conformance", engine: { sequencesPerModel: 2 } })],
 ];
 
 describe.each(implementations)("%s", (_name, create) => {

@@ -121,6 +121,11 @@ export class LlamaCppEngine implements InferenceEngine, ReservableEngine, Scorin
         this.options.logger?.info("threads measured", { modelId: engineModel.modelId, chosen, measurements });
         return chosen;
       }));
+    this.options.logger?.info("model loaded", {
+      modelId: engineModel.modelId,
+      file: engineModel.filePath,
+      threads,
+    });
     const template = model.fileInfo.metadata.tokenizer?.chat_template;
     return {
       model,
