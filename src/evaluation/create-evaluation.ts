@@ -15,6 +15,7 @@ import type { ArnContext } from "../model-import/resource-ids.js";
 import type { OperationHandler } from "../protocol/dispatcher.js";
 import type { StrataDatabase } from "../storage/database/database-schema.js";
 import type { ObjectStoreResolver } from "../storage/object-store/object-store-resolver.js";
+import type { UsageRecorder } from "../usage/invocation-record.js";
 import { type PriceList, priceInvocation } from "../usage/price-invocation.js";
 import { evaluationModelResolver } from "./evaluation-models.js";
 import { EvaluationService } from "./evaluation-service.js";
@@ -43,6 +44,8 @@ export function createEvaluation(options: {
   resolver: RuntimeModelResolver;
   prices: PriceList;
   logger: Logger;
+  /** Where the jobs' answers and verdicts are recorded as invocations. */
+  usage?: UsageRecorder;
 }): Evaluation {
   const jobs = new EvaluationJobStore(options.database);
   const resolveModel = evaluationModelResolver(options.resolver, options.prices);
@@ -54,6 +57,7 @@ export function createEvaluation(options: {
     resolveModel,
     context: options.context,
     logger: options.logger,
+    ...(options.usage ? { usage: options.usage } : {}),
   });
   const service = new EvaluationService({ jobs, runner, objectStores: options.objectStores, resolveModel });
   const operations = evaluationOperations(service, options.context);

@@ -248,6 +248,7 @@ export async function startStrata(
       resolver: runtime.resolver,
       prices,
       logger,
+      usage,
     });
     // Closes before the engine (closers run in reverse order): a running evaluation stays InProgress and resumes.
     closers.unshift(() => evaluation.close());

@@ -20,7 +20,10 @@ import { ApiClient, pathLabel } from "../../src/cli/api-client.js";
 import { rougeL } from "../../src/evaluation/metrics/rouge-l.js";
 import { tokenF1 } from "../../src/evaluation/metrics/token-f1.js";
 import type { EvaluationDocument } from "../../src/evaluation/run/evaluation-results.js";
-import type { GetEvaluationJobResultsResponse } from "../../src/protocol/generated/strata-types.js";
+import type {
+  GetEvaluationJobResultsResponse,
+  InvocationSummary,
+} from "../../src/protocol/generated/strata-types.js";
 import { putText } from "../support/customization-test-data.js";
 import {
   constitutionQuestions,
@@ -299,6 +302,26 @@ describe("a judge model", () => {
     const metric = outcome.datasets[0]?.models[0]?.metrics["judge:Builtin.Correctness"];
     if (scores.length === 0) expect(metric).toBeUndefined();
     else expect(metric).toBeCloseTo(scores.reduce((sum, score) => sum + score, 0) / scores.length, 12);
+
+    // Every answer and every verdict is an invocation of the usage ledger, with the tokens the results show.
+    const jobId = jobArn.split("/").at(-1);
+    const ledger = await api.call<{ invocations: InvocationSummary[] }>({
+      method: "GET",
+      path: "/strata/usage/invocations",
+      query: { from: (job.creationTime ?? new Date(0)).toISOString(), maxResults: "1000" },
+    });
+    const rows = ledger.invocations.filter((row) => row.callerKeyId === `evaluation-job/${jobId}`);
+    const answers = rows.filter((row) => row.operation === "EvaluationJob");
+    expect(answers).toHaveLength(constitutionQuestions.length);
+    expect(rows.filter((row) => row.operation === "EvaluationJob.judge")).toHaveLength(
+      constitutionQuestions.length,
+    );
+    for (const row of rows) expect(row).toMatchObject({ modelId: "strata.tiny-chat-v1", status: "success" });
+    const tokens = (rowsOf: { inputTokens?: number; outputTokens?: number }[]) =>
+      rowsOf.map((row) => `${row.inputTokens}/${row.outputTokens}`).sort();
+    expect(tokens(answers)).toEqual(
+      tokens((document.examples[0]?.examples ?? []).map((example) => example.answers[0] ?? {})),
+    );
   });
 });
 

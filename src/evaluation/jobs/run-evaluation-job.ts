@@ -9,6 +9,7 @@ import type { Logger } from "../../logging/logger.js";
 import type { ArnContext } from "../../model-import/resource-ids.js";
 import { AwsError } from "../../protocol/aws-errors.js";
 import type { ObjectStoreResolver } from "../../storage/object-store/object-store-resolver.js";
+import type { UsageRecorder } from "../../usage/invocation-record.js";
 import { readEvaluationDataset } from "../create/read-evaluation-dataset.js";
 import { evaluationJobArn } from "../evaluation-arns.js";
 import type { EvaluationModelResolver } from "../evaluation-models.js";
@@ -34,6 +35,8 @@ export interface EvaluationRunDependencies {
   resolveModel: EvaluationModelResolver;
   context: ArnContext;
   logger: Logger;
+  /** The usage ledger: every answer and verdict is an invocation, priced as runtime traffic is. */
+  usage?: UsageRecorder;
 }
 
 export type EvaluationStopReason = "stop" | "shutdown";
@@ -114,6 +117,23 @@ export async function runEvaluationJob(
             ...(judge ? { judge } : {}),
             generate: needsGeneration(dataset.metrics),
             signal,
+            onInvocation: (invocation) =>
+              deps.usage?.record({
+                requestId: `${job.jobId}/${datasetIndex}/${modelIndex}/${exampleIndex}/${invocation.role}`,
+                requestedModelId: invocation.model.modelIdentifier,
+                modelId: invocation.model.engineModel.modelId,
+                servedBy: "LOCAL_ENGINE",
+                operation: invocation.role === "judge" ? "EvaluationJob.judge" : "EvaluationJob",
+                callerKeyId: evaluationCaller(job),
+                inputTokens: invocation.inputTokens,
+                outputTokens: invocation.outputTokens,
+                ...(invocation.timeToFirstTokenMs === undefined
+                  ? {}
+                  : { timeToFirstTokenMs: invocation.timeToFirstTokenMs }),
+                latencyMs: invocation.latencyMs,
+                status: invocation.status,
+                startedAt: invocation.startedAt,
+              }),
           });
           await checkpoint.append({
             dataset: datasetIndex,
@@ -179,4 +199,9 @@ async function whenReady<T>(signal: AbortSignal, resolve: () => Promise<T>): Pro
       signal.throwIfAborted();
     }
   }
+}
+
+/** Who the ledger says invoked: the job itself (it runs after its creator's request has ended). */
+function evaluationCaller(job: EvaluationJob): string {
+  return `evaluation-job/${job.jobId}`;
 }

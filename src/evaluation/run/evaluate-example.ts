@@ -6,11 +6,12 @@ import {
   collectGeneration,
   EngineError,
   type EngineModel,
+  type GenerationEvent,
   type InferenceEngine,
   type Prompt,
   type ScoringEngine,
 } from "../../inference/engine/inference-engine.js";
-import { ThrottlingException } from "../../protocol/aws-errors.js";
+import { AwsError, ThrottlingException } from "../../protocol/aws-errors.js";
 import type { GenerationSettings, MetricSelection } from "../evaluation-plan.js";
 import { judgePrompt, parseJudgeScore } from "../judge/judge-answer.js";
 import type { EvaluationCase, ExampleResult, JudgeVerdict } from "./evaluation-case.js";
@@ -45,6 +46,22 @@ export interface ExampleContext {
   /** Whether the model answers at all (not for loss/perplexity alone). */
   generate: boolean;
   signal: AbortSignal;
+  /** Told of every generation (answers and the judge's), successful or not: the job's usage-ledger rows. */
+  onInvocation?(invocation: EvaluationInvocation): void;
+}
+
+export interface EvaluationInvocation {
+  model: ModelUnderEvaluation;
+  /** "answer" or "judge". */
+  role: "answer" | "judge";
+  line: number;
+  inputTokens: number;
+  outputTokens: number;
+  timeToFirstTokenMs?: number;
+  latencyMs: number;
+  /** "success", or the AWS error type / "EngineError" that ended it. */
+  status: string;
+  startedAt: Date;
 }
 
 export function promptOf(example: EvaluationCase, settings: GenerationSettings): Prompt {
@@ -66,7 +83,50 @@ async function waitingOutThrottles<T>(signal: AbortSignal, attempt: () => Promis
   }
 }
 
-async function answer(model: ModelUnderEvaluation, prompt: Prompt, context: ExampleContext, seed: number) {
+async function answer(
+  model: ModelUnderEvaluation,
+  prompt: Prompt,
+  context: ExampleContext,
+  seed: number,
+  role: EvaluationInvocation["role"] = "answer",
+) {
+  const startedAt = new Date();
+  const report = (status: string, end?: Extract<GenerationEvent, { type: "end" }>) =>
+    context.onInvocation?.({
+      model,
+      role,
+      line: seed,
+      inputTokens: end?.usage.inputTokens ?? 0,
+      outputTokens: end?.usage.outputTokens ?? 0,
+      ...(end ? { timeToFirstTokenMs: end.timeToFirstTokenMs } : {}),
+      latencyMs: Date.now() - startedAt.getTime(),
+      status,
+      startedAt,
+    });
+  try {
+    const generated = await generateAnswer(model, prompt, context, seed);
+    report("success", generated.end);
+    return generated;
+  } catch (error) {
+    // An abort ends the job (stop or shutdown), not an invocation that failed.
+    if (!context.signal.aborted)
+      report(
+        error instanceof AwsError
+          ? error.errorType
+          : error instanceof EngineError
+            ? "EngineError"
+            : "InternalServerException",
+      );
+    throw error;
+  }
+}
+
+async function generateAnswer(
+  model: ModelUnderEvaluation,
+  prompt: Prompt,
+  context: ExampleContext,
+  seed: number,
+) {
   const { settings } = model;
   return waitingOutThrottles(context.signal, () =>
     collectGeneration(
@@ -148,6 +208,7 @@ async function judgeAnswer(
       { kind: "chat", messages: [{ role: "user", text: question }] },
       context,
       example.line,
+      "judge",
     );
     const score = parseJudgeScore(reply.text);
     verdicts[metric] = { ...(score === undefined ? {} : { score }), reply: reply.text };
