@@ -4,8 +4,9 @@
 // the two baselines (bag of words, zero-shot prompting of the base model) → write the metrics CSVs and
 // evaluation.json under the output prefix → store the head next to the custom models and register it.
 //
-// No checkpoints: a job cut short by a server stop starts over at the next start (it is deterministic, and the
-// embeddings, its slow part, take minutes at most on the data sizes it is meant for).
+// A job cut short by a server stop starts again at the next start, but its embeddings (the slow part) resume
+// from the ones it had kept in its job directory (feature-checkpoint.ts); heads and evaluation are recomputed
+// (seconds, and deterministic).
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { localModelFilePath } from "../../catalog/local-model-registry.js";
@@ -24,6 +25,7 @@ import type { Logger } from "../../logging/logger.js";
 import type { ObjectStoreResolver } from "../../storage/object-store/object-store-resolver.js";
 import { evaluateOnTestSet } from "../evaluation/evaluate-on-test-set.js";
 import { extractFeatures } from "./extract-features.js";
+import { FeatureCheckpoint, featureFingerprint } from "./feature-checkpoint.js";
 import { holdOutValidation } from "./hold-out-validation.js";
 import { registerClassifier } from "./register-classifier.js";
 import { stageJobDatasets } from "./stage-job-datasets.js";
@@ -81,6 +83,12 @@ export async function runTransferLearningJob(
   };
   const texts = [...training, ...validation, ...test].map((record) => record.text);
   await details.recordLabels(job.jobId, labels, texts.length);
+  const fingerprint = await featureFingerprint({
+    modelFile: baseModel.filePath,
+    maxTokens: hyper.maxInputTokens,
+    texts,
+  });
+  const checkpoint = new FeatureCheckpoint(directory, fingerprint);
   const vectors = await extractFeatures({
     engine: deps.engine,
     model: baseModel,
@@ -88,6 +96,7 @@ export async function runTransferLearningJob(
     options: { maxTokens: hyper.maxInputTokens },
     signal,
     onProgress: (embedded) => details.recordEmbedded(job.jobId, embedded),
+    checkpoint,
   });
   const classOf = (records: readonly { label: string }[]) =>
     records.map((record) => labels.indexOf(record.label));
