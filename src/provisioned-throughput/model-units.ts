@@ -33,7 +33,12 @@ export class ModelUnitMeter {
     if (!measuring) {
       measuring = this.engine
         .measureCapacity(
-          { modelId: model.modelId, filePath: model.filePath },
+          // The base weights alone; on the reservation's capacity when given (measured where it will run).
+          {
+            modelId: model.modelId,
+            filePath: model.filePath,
+            ...(model.capacity ? { capacity: model.capacity } : {}),
+          },
           { threads: 1, sequences: this.unitsPerCore },
         )
         .then((measurement) => {

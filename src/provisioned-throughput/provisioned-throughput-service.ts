@@ -463,7 +463,6 @@ export class ProvisionedThroughputService {
     units: number,
   ): Promise<void> {
     const { engine, gates, meter, config } = this.options;
-    const unit = await meter.measure(reservable.engineModel);
     const shape = reservationShape(units, this.host);
     this.generation += 1;
     const engineModel: EngineModel = {
@@ -475,8 +474,17 @@ export class ProvisionedThroughputService {
         threads: shape.threads,
       },
     };
-    // Creates the context now, so the first request does not pay for it (and a bad adapter fails here).
-    await engine.contextLength(engineModel);
+    let unit: Awaited<ReturnType<typeof meter.measure>>;
+    try {
+      // Measured on the reservation's own cores, the first time this model file is reserved.
+      unit = await meter.measure(engineModel);
+      // Creates the context now, so the first request does not pay for it (and a bad adapter fails here).
+      await engine.contextLength(engineModel);
+    } catch (error) {
+      // Nothing of the capacity that could not be made stays held (its cores, its inference process).
+      await engine.releaseCapacity(engineModel.capacity?.key ?? "").catch(() => undefined);
+      throw error;
+    }
     gates.define(
       capacityKeyOf(engineModel),
       { sequences: shape.sequences, queueLength: units * config.queuePerUnit },

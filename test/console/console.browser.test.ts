@@ -3,7 +3,7 @@
 // and see them at their lines, launch a small job from the wizard and watch its loss chart grow, reserve
 // throughput for the custom model it made and chat with it, at laptop and tablet widths, then sign out.
 import { BedrockRuntimeClient, ConverseCommand } from "@aws-sdk/client-bedrock-runtime";
-import type { Page } from "playwright-core";
+import type { Page, Request } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestStrata, type TestStrata } from "../support/start-test-strata.js";
 import { type BrowserSession, buildConsole, consoleBuildDirectory, openBrowser } from "./browser-session.js";
@@ -13,6 +13,10 @@ let browser: BrowserSession;
 let page: Page;
 let removeBuild: () => void = () => undefined;
 let customModelName: string | undefined;
+
+// Served offline by a built-in model through an alias: a catalog model with Bedrock's capability flags (no
+// system prompt), so that a comparison has something to warn about.
+const mistral = "mistral.mistral-7b-instruct-v0:2";
 
 const facts: [string, string][] = [
   ["Who was the first president of the United States?", "George Washington."],
@@ -42,7 +46,10 @@ beforeAll(async () => {
   // The server reads the console's files per request, so it can start before the build is done.
   const build = consoleBuildDirectory();
   removeBuild = build.remove;
-  strata = await startTestStrata({}, { consoleDirectory: build.directory });
+  strata = await startTestStrata(
+    { aliases: { [mistral]: "strata.tiny-base-v1" } },
+    { consoleDirectory: build.directory },
+  );
   const runtime = new BedrockRuntimeClient({
     endpoint: strata.apiUrl,
     region: "us-east-1",
@@ -143,7 +150,19 @@ describe("the web console", () => {
     await page.getByLabel("Input modality").selectOption("");
   });
 
-  it("compares two models streaming side by side, with timings, tokens, cost and a chart", async () => {
+  it("compares two models streaming side by side, with timings, tokens, cost and a chart, in one CompareModels request that warns what a model does not support", async () => {
+    // What the page asks the API: one CompareModels request per comparison, no ConverseStream per model.
+    const apiRequests: { call: string; body: unknown }[] = [];
+    const onRequest = (request: Request) => {
+      const { pathname } = new URL(request.url());
+      if (pathname.startsWith("/console/")) return;
+      const call = `${request.method()} ${pathname}`;
+      apiRequests.push({ call, body: call === "POST /strata/compare" ? request.postDataJSON() : undefined });
+    };
+    const compareCalls = () => apiRequests.filter((request) => request.call === "POST /strata/compare");
+    const perModelCalls = () => apiRequests.filter((request) => /\/converse(-stream)?$/.test(request.call));
+    page.on("request", onRequest);
+
     await page.getByRole("link", { name: "Playground", exact: true }).click();
     await page.getByRole("button", { name: "Compare" }).click();
     await page.getByLabel("Max tokens").fill("24");
@@ -159,17 +178,87 @@ describe("the web console", () => {
       expect(await column.locator(".answer").textContent()).not.toBe("");
       expect(await column.locator('[data-metric="ttft"]').textContent()).toMatch(/\d+ ms|\d\.\d+ s/);
       expect(await column.locator('[data-metric="tokens"]').textContent()).toMatch(/^\d+ \/ [1-9]\d*$/);
+      // A plain prompt to a built-in chat-template model: nothing to warn about.
+      expect(await column.getByRole("note").count()).toBe(0);
     }
     const chart = page.getByRole("img", { name: /Timings per model/ });
     await chart.waitFor();
     expect(await chart.getAttribute("aria-label")).toMatch(/strata\.tiny-chat-v1: .*strata\.tiny-base-v1: /);
     expect(await chart.locator("rect").count()).toBe(4);
     await browser.screenshot("compare");
-    // Every answer is in the usage ledger under the signed-in key.
-    const invocations = strata.logLines.filter(
-      (line) => line.operation === "ConverseStream" && line.caller === strata.credentials.accessKeyId,
+    expect(compareCalls().map((request) => request.body)).toEqual([
+      {
+        modelIds: ["strata.tiny-chat-v1", "strata.tiny-base-v1"],
+        prompts: [{ text: "Who shall assemble?" }],
+        inferenceConfig: { maxTokens: 24, temperature: 0.7, topP: 0.9 },
+      },
+    ]);
+    expect(perModelCalls()).toEqual([]);
+    // The one request is in the request log under the signed-in key, and every answer in the usage ledger
+    // (each model's run is its own invocation, recorded as CompareModels).
+    const { accessKeyId } = strata.credentials;
+    await expect
+      .poll(
+        () =>
+          strata.logLines.filter(
+            (line) =>
+              line.operation === "CompareModels" && line.caller === accessKeyId && line.status === 200,
+          ).length,
+      )
+      .toBe(1);
+    expect(
+      strata.logLines.filter((line) => line.operation === "ConverseStream" && line.caller === accessKeyId),
+    ).toEqual([]);
+    const { apiKey } = await strata.keyStore.createApiKey({ isAdmin: true });
+    const comparedRuns = async () => {
+      const listed = await fetch(`${strata.apiUrl}/strata/usage/invocations?maxResults=1000`, {
+        headers: { authorization: `Bearer ${apiKey}` },
+      });
+      const { invocations } = (await listed.json()) as {
+        invocations: { operation: string; callerKeyId: string; requestedModelId: string }[];
+      };
+      return invocations
+        .filter(
+          (invocation) => invocation.operation === "CompareModels" && invocation.callerKeyId === accessKeyId,
+        )
+        .map((invocation) => invocation.requestedModelId)
+        .sort();
+    };
+    await expect.poll(comparedRuns).toEqual(["strata.tiny-base-v1", "strata.tiny-chat-v1"]);
+
+    // A system prompt to a model whose Bedrock capabilities have none: the warning shows in that model's column
+    // (the run goes ahead), and in no other.
+    await page.getByLabel("System prompt").fill("Answer in one sentence.");
+    await page.getByLabel("Model 2", { exact: true }).selectOption(mistral);
+    await page.getByRole("button", { name: "Run comparison" }).click();
+    const warned = page.getByRole("region", { name: "Answer of model 2" });
+    await expect
+      .poll(() => warned.getByRole("note").textContent(), { timeout: 60_000 })
+      .toBe(`${mistral} does not support a system prompt (Bedrock model capabilities)`);
+    expect(await warned.getByTestId("capability-warnings").getAttribute("aria-label")).toBe(
+      "Capability warnings for model 2",
     );
-    expect(invocations.length).toBeGreaterThanOrEqual(2);
+    for (const index of [1, 2]) {
+      const column = page.getByRole("region", { name: `Answer of model ${index}` });
+      await expect.poll(() => column.getAttribute("aria-busy"), { timeout: 60_000 }).toBe("false");
+      expect(await column.locator('[data-metric="cost"]').textContent()).toMatch(/^\$/);
+      expect(await column.locator('[data-metric="tokens"]').textContent()).toMatch(/^\d+ \/ [1-9]\d*$/);
+      expect(await column.getByRole("alert").count()).toBe(0);
+    }
+    expect(await page.getByRole("region", { name: "Answer of model 1" }).getByRole("note").count()).toBe(0);
+    expect(await warned.textContent()).toContain("Served by strata.tiny-base-v1");
+    await browser.screenshot("compare-warnings");
+    expect(compareCalls().map((request) => request.body)).toEqual([
+      expect.anything(),
+      {
+        modelIds: ["strata.tiny-chat-v1", mistral],
+        prompts: [{ text: "Who shall assemble?", system: "Answer in one sentence." }],
+        inferenceConfig: { maxTokens: 24, temperature: 0.7, topP: 0.9 },
+      },
+    ]);
+    expect(perModelCalls()).toEqual([]);
+    page.off("request", onRequest);
+    await page.getByLabel("System prompt").fill("");
   }, 90_000);
 
   it("uploads a dataset with errors and shows each error at its line, with stats and the advisor", async () => {

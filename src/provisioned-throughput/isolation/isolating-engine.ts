@@ -5,9 +5,11 @@
 // need: with thread counts alone, on-demand decoding and the server's own threads ran on the reserved core and
 // doubled a reservation's p99 on 2 cores (README, bench:provisioned-throughput).
 
+import { getPriority } from "node:os";
 import { EngineProcess } from "../../inference/engine/engine-process/engine-process.js";
 import type {
   ContinuationScore,
+  DedicatedCapacity,
   EmbeddingOptions,
   EngineModel,
   GenerationEvent,
@@ -31,8 +33,8 @@ import {
 } from "../../system/cpu-affinity.js";
 import { assignCores } from "./assign-cores.js";
 
-/** The nice value of this process's worker threads (on-demand decoding) while reservations hold cores. */
-const onDemandNice = 10;
+/** How much nicer than the event loop this process's worker threads (on-demand decoding) run while reservations hold cores. */
+const onDemandNiceIncrement = 10;
 
 type SharedEngine = InferenceEngine & ReservableEngine & ScoringEngine;
 
@@ -53,6 +55,8 @@ export class IsolatingEngine implements SharedEngine {
   /** The cores this server was started on: reservations are carved out of them, and they come back. */
   private readonly cores: number[] | undefined;
   private affinityChanges: Promise<void> = Promise.resolve();
+  /** The event loop's nice value (Strata may have been started niced): worker threads go 10 above it. */
+  private readonly startNice = getPriority();
 
   constructor(
     private readonly shared: SharedEngine,
@@ -68,8 +72,11 @@ export class IsolatingEngine implements SharedEngine {
 
   /** The engine a model runs on: its reservation's inference process, or the shared in-process engine. */
   private async engineFor(model: EngineModel): Promise<InferenceEngine & ScoringEngine> {
-    const capacity = model.capacity;
-    if (!capacity) return this.shared;
+    return model.capacity ? this.dedicatedFor(model, model.capacity) : this.shared;
+  }
+
+  /** The inference process of the model's base file, holding (and pinned for) this capacity. */
+  private async dedicatedFor(model: EngineModel, capacity: DedicatedCapacity): Promise<EngineProcess> {
     let dedicated = this.processes.get(model.filePath);
     if (dedicated && !dedicated.engine.alive) {
       this.options.logger?.warn("inference process exited; starting another", { modelFile: model.filePath });
@@ -126,7 +133,9 @@ export class IsolatingEngine implements SharedEngine {
       // On the shared cores this process's event loop (every request's HTTP, signature check and answer,
       // reserved ones included) goes before its own on-demand decoding, which runs on worker threads: measured
       // on 2 cores, a reservation's client-side p50 under load went from 1.69× to 1.32× of alone with it.
-      const refused = setWorkerThreadsNice(this.processes.size > 0 ? onDemandNice : 0);
+      const refused = setWorkerThreadsNice(
+        this.processes.size > 0 ? Math.min(19, this.startNice + onDemandNiceIncrement) : this.startNice,
+      );
       if (refused.length > 0 && this.processes.size === 0)
         this.options.logger?.debug("on-demand threads keep their lower priority", {
           threads: refused.length,
@@ -171,12 +180,16 @@ export class IsolatingEngine implements SharedEngine {
     return (await this.engineFor(request.model)).scoreContinuation(request);
   }
 
-  /** Measured in this process, on the shared cores: a model unit is defined before it has cores of its own. */
-  measureCapacity(
+  /**
+   * Measured where the reservation will run: in its inference process, on the cores just granted to it, so that
+   * on-demand load at that moment does not shrink the model unit. A model without capacity is measured here.
+   */
+  async measureCapacity(
     model: EngineModel,
     options: { threads: number; sequences: number },
   ): Promise<MeasuredCapacity> {
-    return this.shared.measureCapacity(model, options);
+    if (!model.capacity) return this.shared.measureCapacity(model, options);
+    return (await this.dedicatedFor(model, model.capacity)).measureCapacity(model, options);
   }
 
   /** Frees the capacity's context once its generations end; a process left with none exits, its cores return. */

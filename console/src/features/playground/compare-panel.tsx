@@ -1,32 +1,27 @@
-// Compare mode: one prompt, 2–4 models streaming side by side, with time to first token, latency, tokens and
-// cost per column and a chart of the timings.
+// Compare mode: one prompt, 2–4 models streaming side by side through one CompareModels request, with each
+// model's capability warnings, time to first token, latency, tokens and cost per column and a chart of the
+// timings.
 import { type FormEvent, useRef, useState } from "react";
 import { BarChart } from "../../components/bar-chart.js";
 import { formatMs } from "../../components/format.js";
 import { messageOf } from "../../lib/api-client.js";
+import { applyCompareEvent, type CompareColumn, endComparison, startedColumn } from "./compare-events.js";
 import { ModelSelect } from "./model-select.js";
 import {
-  converseStream,
+  compareModels,
+  compareRequest,
   type GenerationSettings,
-  invocationCosts,
   type ServableModel,
 } from "./playground-api.js";
-import { type AnswerMetrics, StreamMetrics, tokensPerSecond } from "./stream-metrics.js";
+import { StreamMetrics, tokensPerSecond } from "./stream-metrics.js";
 
-interface Column {
-  /** Stable across adding and removing columns (React key). */
-  key: number;
-  modelId: string;
-  text: string;
-  running: boolean;
-  error?: string;
-  metrics?: AnswerMetrics;
-}
+type Column = CompareColumn;
 
 let nextColumnKey = 0;
 const emptyColumn = (modelId: string): Column => ({
   key: nextColumnKey++,
   modelId,
+  warnings: [],
   text: "",
   running: false,
 });
@@ -45,11 +40,9 @@ export function ComparePanel(props: {
   const controller = useRef<AbortController | undefined>(undefined);
   const running = columns.some((column) => column.running);
 
-  const update = (index: number, change: Partial<Column> | ((column: Column) => Partial<Column>)) =>
+  const update = (index: number, change: Partial<Column>) =>
     setColumns((previous) =>
-      previous.map((column, at) =>
-        at === index ? { ...column, ...(typeof change === "function" ? change(column) : change) } : column,
-      ),
+      previous.map((column, at) => (at === index ? { ...column, ...change } : column)),
     );
 
   const run = async (event: FormEvent) => {
@@ -57,38 +50,22 @@ export function ComparePanel(props: {
     if (running || prompt.trim() === "" || columns.some((column) => !column.modelId)) return;
     const abort = new AbortController();
     controller.current = abort;
-    const since = new Date();
-    setColumns((previous) =>
-      previous.map((column) => ({ key: column.key, modelId: column.modelId, text: "", running: true })),
-    );
-    const results = await Promise.all(
-      columns.map(async (column, index) => {
-        try {
-          const result = await converseStream(
-            column.modelId,
-            [{ role: "user", text: prompt }],
-            props.settings,
-            (delta) => update(index, (current) => ({ text: current.text + delta })),
-            abort.signal,
-          );
-          update(index, { running: false, metrics: result });
-          return result;
-        } catch (caught) {
-          update(index, { running: false, error: messageOf(caught) });
-          return undefined;
-        }
-      }),
-    );
-    const requestIds = results.flatMap((result) => (result ? [result.requestId] : []));
+    setColumns((previous) => previous.map(startedColumn));
+    // One request for the whole comparison: the server starts every model at the same instant and merges their
+    // events; a model that is refused or fails ends with an error result while the others go on.
     try {
-      const costs = await invocationCosts(requestIds, since, abort.signal);
-      results.forEach((result, index) => {
-        const cost = result ? costs.get(result.requestId) : undefined;
-        if (result && cost)
-          update(index, { metrics: { ...result, costUsd: cost.costUsd, priceBasis: cost.priceBasis } });
-      });
-    } catch {
-      // Costs are extra information; the answers and timings stand without them.
+      await compareModels(
+        compareRequest(
+          columns.map((column) => column.modelId),
+          prompt,
+          props.settings,
+        ),
+        (streamed) => setColumns((previous) => applyCompareEvent(previous, streamed)),
+        abort.signal,
+      );
+      setColumns((previous) => endComparison(previous, "The comparison ended before this model answered."));
+    } catch (caught) {
+      setColumns((previous) => endComparison(previous, messageOf(caught)));
     }
     controller.current = undefined;
   };
@@ -137,6 +114,11 @@ export function ComparePanel(props: {
           value={prompt}
           onChange={(event) => setPrompt(event.target.value)}
         />
+        {props.settings.stopSequences.length > 0 ? (
+          <p className="muted small">
+            Stop sequences do not apply here: a comparison takes max tokens, temperature and top-p.
+          </p>
+        ) : null}
         <div className="row">
           <button
             type="submit"
@@ -162,6 +144,21 @@ export function ComparePanel(props: {
             data-model={column.modelId}
           >
             <h2 className="small">{column.modelId || `Model ${index + 1}`}</h2>
+            {column.servedModelId ? <p className="muted small">Served by {column.servedModelId}</p> : null}
+            {column.warnings.length > 0 ? (
+              <div
+                className="capability-warnings small"
+                role="note"
+                aria-label={`Capability warnings for model ${index + 1}`}
+                data-testid="capability-warnings"
+              >
+                <ul className="capability-warnings-list">
+                  {column.warnings.map((warning) => (
+                    <li key={warning}>{warning}</li>
+                  ))}
+                </ul>
+              </div>
+            ) : null}
             <p className="answer" aria-live="polite">
               {column.text || (column.running ? "…" : "")}
             </p>

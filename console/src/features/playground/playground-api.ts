@@ -1,6 +1,11 @@
 // The playground's calls: which models can answer (catalog models served here or passed through, and
-// reservations in service), ConverseStream decoded from its AWS event stream, and each invocation's cost
-// from the usage ledger (ListInvocations), priced by the server the same way as every other invocation.
+// reservations in service), ConverseStream and CompareModels decoded from their AWS event streams, and each
+// invocation's cost from the usage ledger (ListInvocations), priced by the server the same way as every other
+// invocation.
+import type {
+  CompareModelsRequest,
+  CompareModelsStream,
+} from "../../../../src/protocol/generated/strata-types.js";
 import { ApiError, apiPath, callJson, send } from "../../lib/api-client.js";
 import { decodeEventStream, readBody } from "../../lib/event-stream-decoder.js";
 
@@ -97,6 +102,28 @@ function requestBody(turns: readonly ChatTurn[], settings: GenerationSettings) {
   };
 }
 
+/** The events of an AWS event-stream response with their JSON payloads; an exception event rejects with ApiError. */
+async function* streamEvents(
+  response: Response,
+): AsyncGenerator<{ eventType: string; payload: Record<string, unknown> }> {
+  if (!response.body) throw new ApiError("EmptyResponse", response.status, "The stream had no body.");
+  for await (const message of decodeEventStream(readBody(response.body))) {
+    const payload = JSON.parse(decoder.decode(message.payload)) as Record<string, unknown>;
+    const messageType = message.headers[":message-type"];
+    if (messageType === "exception" || messageType === "error") {
+      const type = String(
+        message.headers[":exception-type"] ?? message.headers[":error-code"] ?? "StreamError",
+      );
+      throw new ApiError(
+        type.charAt(0).toUpperCase() + type.slice(1),
+        200,
+        String(payload.message ?? "stream failed"),
+      );
+    }
+    yield { eventType: String(message.headers[":event-type"] ?? ""), payload };
+  }
+}
+
 /** ConverseStream: text deltas as they come; resolves with usage and timings, or rejects with ApiError. */
 export async function converseStream(
   modelId: string,
@@ -117,21 +144,7 @@ export async function converseStream(
     text: "",
     latencyMs: 0,
   };
-  if (!response.body) throw new ApiError("EmptyResponse", response.status, "The stream had no body.");
-  for await (const message of decodeEventStream(readBody(response.body))) {
-    const payload = JSON.parse(decoder.decode(message.payload)) as Record<string, unknown>;
-    const messageType = message.headers[":message-type"];
-    if (messageType === "exception" || messageType === "error") {
-      const type = String(
-        message.headers[":exception-type"] ?? message.headers[":error-code"] ?? "StreamError",
-      );
-      throw new ApiError(
-        type.charAt(0).toUpperCase() + type.slice(1),
-        200,
-        String(payload.message ?? "stream failed"),
-      );
-    }
-    const eventType = message.headers[":event-type"];
+  for await (const { eventType, payload } of streamEvents(response)) {
     if (eventType === "contentBlockDelta") {
       const text = (payload.delta as { text?: string } | undefined)?.text;
       if (text) {
@@ -151,6 +164,42 @@ export async function converseStream(
   }
   result.latencyMs = performance.now() - started;
   return result;
+}
+
+/**
+ * One prompt on several models as a CompareModels request. CompareModels' inferenceConfig has no stop sequences:
+ * the compare view says so when some are set.
+ */
+export function compareRequest(
+  modelIds: readonly string[],
+  prompt: string,
+  settings: GenerationSettings,
+): CompareModelsRequest {
+  return {
+    modelIds: [...modelIds],
+    prompts: [{ text: prompt, ...(settings.system.trim() ? { system: settings.system } : {}) }],
+    inferenceConfig: {
+      maxTokens: settings.maxTokens,
+      temperature: settings.temperature,
+      topP: settings.topP,
+    },
+  };
+}
+
+/**
+ * CompareModels (`POST /strata/compare`): the whole comparison in one request, every model started at the same
+ * instant on the server, their events merged into one stream and handed to `onEvent` as they arrive, in the form
+ * the operation yields them (`{ [eventType]: payload }`). Resolves when the stream ends; rejects with ApiError.
+ */
+export async function compareModels(
+  request: CompareModelsRequest,
+  onEvent: (event: CompareModelsStream) => void,
+  signal: AbortSignal,
+): Promise<void> {
+  const response = await send({ method: "POST", path: "/strata/compare", json: request, signal });
+  for await (const { eventType, payload } of streamEvents(response)) {
+    onEvent({ [eventType]: payload } as CompareModelsStream);
+  }
 }
 
 interface InvocationSummary {

@@ -50,6 +50,8 @@ async function answer(id: number, call: EngineCall, signal: AbortSignal): Promis
       return engine.scoreContinuation({ ...call.request, signal });
     case "releaseCapacity":
       return engine.releaseCapacity(call.capacityKey);
+    case "measureCapacity":
+      return engine.measureCapacity(call.model, call.options);
     default:
       throw new EngineError(
         "internal",

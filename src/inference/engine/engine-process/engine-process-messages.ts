@@ -18,7 +18,8 @@ export type EngineCall =
   | { method: "supportsTools"; model: EngineModel }
   | { method: "contextLength"; model: EngineModel }
   | { method: "scoreContinuation"; request: Omit<ScoringRequest, "signal"> }
-  | { method: "releaseCapacity"; capacityKey: string };
+  | { method: "releaseCapacity"; capacityKey: string }
+  | { method: "measureCapacity"; model: EngineModel; options: { threads: number; sequences: number } };
 
 export type ParentMessage =
   | { type: "call"; id: number; call: EngineCall }

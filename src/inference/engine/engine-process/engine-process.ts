@@ -13,6 +13,7 @@ import {
   type GenerationEvent,
   type GenerationRequest,
   type InferenceEngine,
+  type MeasuredCapacity,
   type Prompt,
   type ScoringEngine,
   type ScoringRequest,
@@ -204,6 +205,14 @@ export class EngineProcess implements InferenceEngine, ScoringEngine {
   scoreContinuation(request: ScoringRequest): Promise<ContinuationScore> {
     const { signal, ...rest } = request;
     return this.call({ method: "scoreContinuation", request: rest }, signal);
+  }
+
+  /** Measures the model's decode speed in the child, on the cores it is pinned to. */
+  measureCapacity(
+    model: EngineModel,
+    options: { threads: number; sequences: number },
+  ): Promise<MeasuredCapacity> {
+    return this.call({ method: "measureCapacity", model, options });
   }
 
   /** Waits for the capacity's generations to end, then frees its context in the child. */
