@@ -42,6 +42,8 @@ interface DedicatedProcess {
   engine: EngineProcess;
   /** Threads of each capacity (reservation context) it holds, by capacity key. */
   capacities: Map<string, number>;
+  /** Settles once the process is pinned for the capacities it holds. */
+  pinned: Promise<void>;
 }
 
 export interface IsolatingEngineOptions {
@@ -91,13 +93,19 @@ export class IsolatingEngine implements SharedEngine {
           ...(this.options.engine ? { engine: this.options.engine } : {}),
         }),
         capacities: new Map(),
+        pinned: Promise.resolve(),
       };
       this.processes.set(model.filePath, dedicated);
     }
     if (dedicated.capacities.get(capacity.key) !== capacity.threads) {
       dedicated.capacities.set(capacity.key, capacity.threads);
-      await this.reassignCores();
+      // Unpinned is slower, not wrong: a failure to pin is logged and the request goes on.
+      dedicated.pinned = this.reassignCores().catch((error: unknown) =>
+        this.options.logger?.warn("could not assign cores", describeError(error)),
+      );
     }
+    // A request that arrives while its capacity is being pinned waits for it too (it ran unpinned otherwise).
+    await dedicated.pinned;
     return dedicated.engine;
   }
 
