@@ -18,6 +18,7 @@ import { BedrockRuntimeClient, ConverseCommand } from "@aws-sdk/client-bedrock-r
 import { readCredentialsFile } from "../src/auth/credentials-file.js";
 import { ApiClient } from "../src/cli/api-client.js";
 import { loadConfig } from "../src/config/load-config.js";
+import { inferenceProcessIds } from "../src/inference/engine/engine-process/engine-process.js";
 import { createLogger } from "../src/logging/logger.js";
 import { createLlamaModel } from "../src/model-files/create-model/create-llama-model.js";
 import {
@@ -30,12 +31,7 @@ import { limitTexts, stateOfTheUnionTexts } from "../src/model-files/tokenizer/c
 import { trainBpeTokenizer } from "../src/model-files/tokenizer/train-bpe-tokenizer.js";
 import { registerGgufModel } from "../src/model-import/register-gguf-model.js";
 import { startStrata } from "../src/server/start-strata.js";
-import {
-  affinityAvailable,
-  descendantProcesses,
-  formatCpuList,
-  processCpus,
-} from "../src/system/cpu-affinity.js";
+import { affinityAvailable, formatCpuList, processCpus } from "../src/system/cpu-affinity.js";
 import { percentile } from "../src/usage/percentile.js";
 
 const preset = (process.env.BENCH_PRESET ?? "tiny") as keyof typeof llamaModelPresets;
@@ -173,9 +169,7 @@ async function reservationLatencies(client: BedrockRuntimeClient, arn: string): 
  */
 function pinLoadGeneratorApart(serverPid: number): string {
   if (!affinityAvailable()) return "cores: not pinned (no taskset on this host)";
-  const reserved = descendantProcesses(serverPid).filter((pid) =>
-    readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("engine-process-child"),
-  );
+  const reserved = inferenceProcessIds(serverPid);
   const serverCpus = processCpus(serverPid);
   const reservedCpus = reserved.flatMap((pid) => processCpus(pid));
   const rss = reserved.map(

@@ -41,6 +41,7 @@ import {
   type ReservableModel,
   type ReservableModelSources,
 } from "./reservable-model.js";
+import { TurnTaking } from "./turn-taking.js";
 
 export interface ActiveReservation {
   reservation: Reservation;
@@ -85,16 +86,10 @@ export class ProvisionedThroughputService {
    * Capacity is checked against the stored reservations, then the new size is stored: two requests interleaved
    * between those steps would both be granted the same free cores. Creates and resizes take turns here.
    */
-  private capacityChanges: Promise<unknown> = Promise.resolve();
-
-  private oneAtATime<T>(change: () => Promise<T>): Promise<T> {
-    const turn = this.capacityChanges.then(change, change);
-    this.capacityChanges = turn.catch(() => undefined);
-    return turn;
-  }
+  private readonly capacityChanges = new TurnTaking();
 
   create(request: CreateReservationRequest): Promise<Reservation> {
-    return this.oneAtATime(() => this.createNow(request));
+    return this.capacityChanges.run(() => this.createNow(request));
   }
 
   private async createNow(request: CreateReservationRequest): Promise<Reservation> {
@@ -204,7 +199,7 @@ export class ProvisionedThroughputService {
 
   /** Strata's extension: a new number of model units, without dropping requests in flight. */
   resize(identifier: string, units: number): Promise<void> {
-    return this.oneAtATime(() => this.resizeNow(identifier, units));
+    return this.capacityChanges.run(() => this.resizeNow(identifier, units));
   }
 
   private async resizeNow(identifier: string, units: number): Promise<void> {
@@ -474,7 +469,7 @@ export class ProvisionedThroughputService {
         threads: shape.threads,
       },
     };
-    let unit: Awaited<ReturnType<typeof meter.measure>>;
+    let unit: ModelUnit;
     try {
       // Measured on the reservation's own cores, the first time this model file is reserved.
       unit = await meter.measure(engineModel);

@@ -1,7 +1,7 @@
 // A reservation's inference runs in a process of its own, pinned to its reserved core; this server and its
 // other children keep the remaining cores. The process dying fails nothing later (the next request starts
 // another on the same core), and deleting the reservation ends it and gives the core back.
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { getPriority } from "node:os";
 import {
   BedrockClient,
@@ -11,7 +11,8 @@ import {
 } from "@aws-sdk/client-bedrock";
 import { BedrockRuntimeClient, ConverseCommand } from "@aws-sdk/client-bedrock-runtime";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { affinityAvailable, descendantProcesses, processCpus } from "../../src/system/cpu-affinity.js";
+import { inferenceProcessIds } from "../../src/inference/engine/engine-process/engine-process.js";
+import { affinityAvailable, processCpus, threadIds } from "../../src/system/cpu-affinity.js";
 import { registerTestModel } from "../support/register-test-model.js";
 import { startTestStrata, type TestStrata } from "../support/start-test-strata.js";
 
@@ -43,16 +44,7 @@ afterAll(async () => {
   await strata?.stop();
 });
 
-/** This process's children that are inference processes (their command line names the child module). */
-function inferenceProcesses(): number[] {
-  return descendantProcesses(process.pid).filter((pid) => {
-    try {
-      return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("engine-process-child");
-    } catch {
-      return false;
-    }
-  });
-}
+const inferenceProcesses = () => inferenceProcessIds(process.pid);
 
 async function converse(modelId: string): Promise<string> {
   const response = await runtime.send(
@@ -99,10 +91,10 @@ it.runIf(affinityAvailable() && startCpus.length >= 2)(
     const shared = startCpus.slice(0, -1);
     expect(processCpus(process.pid)).toEqual(shared);
     // Every thread of this process, not only the main one (llama.cpp's threads are started by worker threads).
-    for (const task of readdirTasks(process.pid)) expect(processCpus(task)).toEqual(shared);
+    for (const task of threadIds(process.pid)) expect(processCpus(task)).toEqual(shared);
     // Here the event loop goes before on-demand decoding (worker threads) on the shared cores.
     expect(niceOf(process.pid)).toBe(startNice);
-    const workers = readdirTasks(process.pid).filter((task) => task !== process.pid);
+    const workers = threadIds(process.pid).filter((task) => task !== process.pid);
     expect(workers.length).toBeGreaterThan(0);
     for (const task of workers) expect(niceOf(task)).toBe(Math.min(19, startNice + 10));
     // On-demand traffic still answers, here on the shared cores.
@@ -135,10 +127,6 @@ it.runIf(affinityAvailable() && startCpus.length >= 2)(
   },
   120_000,
 );
-
-function readdirTasks(pid: number): number[] {
-  return readdirSync(`/proc/${pid}/task`).map(Number);
-}
 
 /** A thread's nice value (field 19 of /proc/<pid>/task/<tid>/stat, counted after the command's parenthesis). */
 function niceOf(task: number): number {

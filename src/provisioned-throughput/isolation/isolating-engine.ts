@@ -31,6 +31,7 @@ import {
   setProcessCpus,
   setWorkerThreadsNice,
 } from "../../system/cpu-affinity.js";
+import { TurnTaking } from "../turn-taking.js";
 import { assignCores } from "./assign-cores.js";
 
 /** How much nicer than the event loop this process's worker threads (on-demand decoding) run while reservations hold cores. */
@@ -56,7 +57,7 @@ export class IsolatingEngine implements SharedEngine {
   private readonly processes = new Map<string, DedicatedProcess>();
   /** The cores this server was started on: reservations are carved out of them, and they come back. */
   private readonly cores: number[] | undefined;
-  private affinityChanges: Promise<void> = Promise.resolve();
+  private readonly affinityChanges = new TurnTaking();
   /** The event loop's nice value (Strata may have been started niced): worker threads go 10 above it. */
   private readonly startNice = getPriority();
 
@@ -111,7 +112,7 @@ export class IsolatingEngine implements SharedEngine {
 
   /** Pins every inference process to its cores and everything else to the rest (one change at a time). */
   private reassignCores(): Promise<void> {
-    const change = async () => {
+    return this.affinityChanges.run(async () => {
       if (!this.cores) return;
       const assignment = assignCores(
         this.cores,
@@ -120,24 +121,24 @@ export class IsolatingEngine implements SharedEngine {
           threads: [...dedicated.capacities.values()].reduce((sum, threads) => sum + threads, 0),
         })),
       );
-      const dedicatedPids = new Set<number>();
+      const dedicatedPins = new Map<number, number[]>();
       for (const [key, dedicated] of this.processes) {
-        const pid = dedicated.engine.child.pid;
+        const { pid } = dedicated.engine.child;
         const cpus = assignment.dedicated.get(key);
-        if (pid === undefined || !cpus || !dedicated.engine.alive) continue;
-        dedicatedPids.add(pid);
-        await setProcessCpus(pid, cpus).catch((error: unknown) =>
-          this.options.logger?.warn("could not pin an inference process", { pid, ...describeError(error) }),
-        );
+        if (pid !== undefined && cpus && dedicated.engine.alive) dedicatedPins.set(pid, cpus);
       }
-      const sharedPids = [
-        process.pid,
-        ...descendantProcesses(process.pid).filter((pid) => !dedicatedPids.has(pid)),
-      ];
-      // A child may exit between listing and pinning (taskset itself, a finished training run): not an error.
-      await Promise.all(
-        sharedPids.map((pid) => setProcessCpus(pid, assignment.shared).catch(() => undefined)),
+      const sharedPids = [process.pid, ...descendantProcesses(process.pid)].filter(
+        (pid) => !dedicatedPins.has(pid),
       );
+      await Promise.all([
+        ...[...dedicatedPins].map(([pid, cpus]) =>
+          setProcessCpus(pid, cpus).catch((error: unknown) =>
+            this.options.logger?.warn("could not pin an inference process", { pid, ...describeError(error) }),
+          ),
+        ),
+        // A child may exit between listing and pinning (taskset itself, a finished training run): not an error.
+        ...sharedPids.map((pid) => setProcessCpus(pid, assignment.shared).catch(() => undefined)),
+      ]);
       // On the shared cores this process's event loop (every request's HTTP, signature check and answer,
       // reserved ones included) goes before its own on-demand decoding, which runs on worker threads: measured
       // on 2 cores, a reservation's client-side p50 under load went from 1.69× to 1.32× of alone with it.
@@ -158,10 +159,7 @@ export class IsolatingEngine implements SharedEngine {
           ]),
         ),
       });
-    };
-    const turn = this.affinityChanges.then(change, change);
-    this.affinityChanges = turn.catch(() => undefined);
-    return turn;
+    });
   }
 
   async *generate(request: GenerationRequest): AsyncGenerator<GenerationEvent> {

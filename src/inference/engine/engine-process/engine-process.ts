@@ -2,9 +2,11 @@
 // LlamaCppEngine (engine-process-child.ts). The child can be kept on a set of cores (cpu-affinity.ts); a
 // child that dies fails the calls in flight with an EngineError, and the owner starts another on next use.
 import { type ChildProcess, fork } from "node:child_process";
-import { dirname, join } from "node:path";
+import { readFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Logger } from "../../../logging/logger.js";
+import { descendantProcesses } from "../../../system/cpu-affinity.js";
 import {
   type ContinuationScore,
   type EmbeddingOptions,
@@ -29,6 +31,17 @@ import {
 const here = fileURLToPath(import.meta.url);
 const fromSource = here.endsWith(".ts");
 const childPath = join(dirname(here), fromSource ? "engine-process-child.ts" : "engine-process-child.js");
+
+/** The inference processes among a process's descendants, seen from outside (the benchmark, tests). */
+export function inferenceProcessIds(parentPid: number): number[] {
+  return descendantProcesses(parentPid).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(basename(childPath));
+    } catch {
+      return false; // exited meanwhile
+    }
+  });
+}
 
 interface PendingCall {
   resolve(value: unknown): void;
