@@ -39,7 +39,11 @@ if [ ! -f "$src/ggml/CMakeLists.txt" ]; then
   git clone -q --no-checkout "$bundle" "$src"
   git -C "$src" -c advice.detachedHead=false checkout -q HEAD -- ggml include/llama.h
 fi
-cmake -S "$src/ggml" -B "$work/ggml-build" -DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=ON \
+# ggml is configured as a subproject: standalone, its CMakeLists wants a ggml.pc.in that llama.cpp's copy lacks.
+mkdir -p "$work/ggml-project"
+printf 'cmake_minimum_required(VERSION 3.18)\nproject(strata_ggml C CXX)\nadd_subdirectory("%s/ggml" ggml)\n' "$src" \
+  >"$work/ggml-project/CMakeLists.txt"
+cmake -S "$work/ggml-project" -B "$work/ggml-build" -DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=ON \
   -DGGML_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES="$arch" -DGGML_NATIVE=OFF -DGGML_BACKEND_DL=OFF \
   -DGGML_BUILD_TESTS=OFF -DGGML_BUILD_EXAMPLES=OFF >"$work/cmake.log" 2>&1 ||
   die "cmake configure failed (see $work/cmake.log)"

@@ -14,8 +14,9 @@
 //          --accumulate M (split the sequence into M micro-batches per step)  --clip C (0 = off)
 //          --weight-decay W  --threads T  --seed S  --dump DIR (write every parameter as DIR/<name>.f32)
 //          --dump-initial DIR (train: the same dump before the first step, e.g. LoRA A as initialised)
-//          --adam-eps E (AdamW's ε; default the core's)  --device cpu|gpu (gpu: a ggml build with a GPU
-//          backend, as scripts/cuda-smoke.sh makes; weights, optimizer state and graph all on the device)
+//          --adam-eps E (AdamW's ε; default the core's)  --device cpu|gpu|cpu-portable (gpu: a ggml build with a
+//          GPU backend, as scripts/cuda-smoke.sh makes; weights, optimizer state and graph all on the device;
+//          cpu-portable: the GPU's graph — ggml ops only — on the CPU)
 //          --samples N --eps E --loss-change D (gradcheck)  --warmup-steps N (gradcheck after N steps, so LoRA B ≠ 0)
 //   after train's steps: --save-adapter A.gguf (LoRA, llama.cpp's adapter format)  --save-merged M.gguf
 //          --merged-type f32|f16 (default f32)  --logits-out L.f32 --logits-tokens 1,2,3 (forward logits of the
@@ -115,7 +116,12 @@ strata_trainer *open_trainer(const std::string &path, const Options &o, int max_
     c.weight_decay = (float)std::atof(o.get("weight-decay", "0").c_str());
     if (o.flags.count("adam-eps")) c.adam_epsilon = (float)std::atof(o.get("adam-eps", "").c_str());
     c.n_threads = std::atoi(o.get("threads", "1").c_str());
-    c.device = o.get("device", "cpu") == "gpu" ? STRATA_TRAINER_DEVICE_GPU : STRATA_TRAINER_DEVICE_CPU;
+    const std::string device = o.get("device", "cpu");
+    if (device != "cpu" && device != "gpu" && device != "cpu-portable")
+        fail(STRATA_TRAINER_INVALID_ARGUMENT, ("--device must be cpu, gpu or cpu-portable, not '" + device + "'").c_str());
+    c.device = device == "gpu" ? STRATA_TRAINER_DEVICE_GPU
+               : device == "cpu-portable" ? STRATA_TRAINER_DEVICE_CPU_PORTABLE
+                                          : STRATA_TRAINER_DEVICE_CPU;
     c.seed = std::strtoull(o.get("seed", "42").c_str(), nullptr, 10);
     c.max_tokens = std::max(max_tokens, 1);
     char error[1024];

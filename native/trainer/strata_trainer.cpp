@@ -82,6 +82,10 @@ void fill_error(char *error, size_t size, const std::string &message) {
 
 // ---- backend -------------------------------------------------------------------------------------
 
+// Whether the graph may use what only the CPU backend runs: OpenBLAS products and ggml custom ops. Not on a GPU,
+// and not in CPU_PORTABLE mode, which runs the GPU's graph on the CPU to check it where no GPU is.
+bool cpu_kernels(const strata_trainer &t) { return t.config.device == STRATA_TRAINER_DEVICE_CPU; }
+
 std::string folder_of_ggml_base() {
     Dl_info info{};
     if (dladdr(reinterpret_cast<void *>(&ggml_init), &info) == 0 || !info.dli_fname) return ".";
@@ -207,7 +211,7 @@ void create_parameters(strata_trainer &t) {
 // F32 weights transposed as they are: with it, only the other types are copied.
 void transpose_frozen_weights(strata_trainer &t) {
     if (t.config.mode != STRATA_TRAINER_MODE_LORA) return;
-    const bool blas = t.config.device == STRATA_TRAINER_DEVICE_CPU && strata::host_blas();
+    const bool blas = cpu_kernels(t) && strata::host_blas();
     std::vector<ggml_tensor *> weights;
     size_t weight_bytes = 0;
     auto add = [&](ggml_tensor *w) {
@@ -218,7 +222,7 @@ void transpose_frozen_weights(strata_trainer &t) {
     for (const strata::LayerWeights &layer : t.model.layers)
         for (int target = 0; target < kTargetCount; target++) add(target_weight(layer, target));
     add(t.model.output);
-    t.transposed.build(t.backend, weights, 2 * weight_bytes, t.config.device == STRATA_TRAINER_DEVICE_CPU);
+    t.transposed.build(t.backend, weights, 2 * weight_bytes, cpu_kernels(t));
 }
 
 // ---- the graph -----------------------------------------------------------------------------------
@@ -316,10 +320,10 @@ void set_inputs(const Inputs &in, const int32_t *tokens, const int32_t *document
 }
 
 // A GPU backend may lack an op the graph needs (CUDA's OUT_PROD takes only F32 weights, so the input gradient
-// through a frozen F16 or Q8_0 weight cannot run there): say which, before ggml would abort. The CPU backend
-// runs every op of the graph (its supports_op is stricter than its kernels, so it is not asked).
+// through a frozen F16 or Q8_0 weight cannot run there): say which, before ggml would abort. With its own kernels
+// the CPU backend is not asked; in CPU_PORTABLE mode it is, as a GPU would be.
 void check_backend_supports(const strata_trainer &t, ggml_cgraph *graph) {
-    if (t.config.device == STRATA_TRAINER_DEVICE_CPU) return;
+    if (cpu_kernels(t)) return;
     for (int i = 0; i < ggml_graph_n_nodes(graph); i++) {
         ggml_tensor *node = ggml_graph_node(graph, i);
         if (ggml_backend_supports_op(t.backend, node)) continue;
@@ -445,7 +449,8 @@ void validate_config(const strata_trainer_config &c) {
         bad("AdamW betas must be in [0, 1) and epsilon positive");
     if (!(c.max_grad_norm >= 0)) bad("max_grad_norm must be >= 0 (0 turns clipping off)");
     if (c.max_tokens <= 0) bad("max_tokens must be positive");
-    if (c.device != STRATA_TRAINER_DEVICE_CPU && c.device != STRATA_TRAINER_DEVICE_GPU) bad("device must be CPU (0) or GPU (1)");
+    if (c.device != STRATA_TRAINER_DEVICE_CPU && c.device != STRATA_TRAINER_DEVICE_GPU && c.device != STRATA_TRAINER_DEVICE_CPU_PORTABLE)
+        bad("device must be CPU (0), GPU (1) or CPU_PORTABLE (2)");
 }
 
 
@@ -685,7 +690,7 @@ int strata_trainer_loss(strata_trainer *t, const strata_trainer_batch *batch, do
         LossGraph lg = build_loss(*t, g.ctx, batch);
         ggml_cgraph *graph = ggml_new_graph_custom(g.ctx, graph_size(*t), false);
         ggml_build_forward_expand(graph, lg.loss);
-        if (t->config.device == STRATA_TRAINER_DEVICE_CPU) strata::use_blas_products(graph, strata::host_blas());
+        if (cpu_kernels(*t)) strata::use_blas_products(graph, strata::host_blas());
         allocate(*t, graph);
         set_loss_inputs(*t, lg, batch);
         run(*t, graph);
@@ -721,7 +726,7 @@ int strata_trainer_accumulate(strata_trainer *t, const strata_trainer_batch *bat
         ggml_set_input(loss_grad);
         // The backward's products: OpenBLAS takes what it can as it is (transposed operands included), ggml's
         // MUL_MAT on transposed copies the rest (transposed-products.h), OpenBLAS again those copies' products.
-        const bool cpu = t->config.device == STRATA_TRAINER_DEVICE_CPU;
+        const bool cpu = cpu_kernels(*t);
         const strata::Blas *blas = cpu ? strata::host_blas() : nullptr;
         strata::use_blas_products(graph, blas);
         graph = strata::with_out_prods_as_mul_mats(g.ctx, graph, 2 * graph_size(*t), t->transposed, cpu);

@@ -50,6 +50,10 @@ typedef enum {
     /* The first GPU backend ggml has (CUDA in a build made by scripts/cuda-smoke.sh); node-llama-cpp's CPU
      * prebuilds have none, and asking for one is refused at init. */
     STRATA_TRAINER_DEVICE_GPU = 1,
+    /* The CPU backend running exactly the graph a GPU backend gets: ggml's own ops only — no OpenBLAS, no
+     * custom CPU ops, the backend's supports_op asked for every node. The GPU path's graph rewrites, checked
+     * against the CPU's on a machine without a GPU. */
+    STRATA_TRAINER_DEVICE_CPU_PORTABLE = 2,
 } strata_trainer_device;
 
 typedef struct {
