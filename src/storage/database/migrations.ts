@@ -1,5 +1,6 @@
-// Versioned schema migrations, applied in name order at open. Never edit a migration that has shipped: add
-// the next one. The names also tell a Strata whether a database was written by a newer version of itself.
+// Versioned schema migrations, applied in name order at open (one missing behind later ones is applied too).
+// Never edit a migration that has shipped: add the next one. The names also tell a Strata whether a database
+// was written by a newer version of itself.
 import { type Kysely, type Migration, sql } from "kysely";
 import { customizationJobsAndCustomModels } from "./migration-0003-customization-jobs-and-custom-models.js";
 import { pretrainingJobs } from "./migration-0004-pretraining-jobs.js";

@@ -42,3 +42,25 @@ it("migrates a new database, reopens it, and refuses one written by a newer Stra
   expect(after.prepare("SELECT key_id FROM api_keys").all()).toEqual([{ key_id: "BK1" }]);
   after.close();
 });
+
+it("applies a missing migration that sorts before one already applied, keeping the data", async () => {
+  const path = join(mkdtempSync(join(tmpdir(), "strata-db-")), "strata.db");
+  await (await openDatabase(path)).close();
+  // A development build's database: 0007 applied, 0006 not yet written when it ran.
+  const raw = new SqliteDatabase(path);
+  raw.exec("DROP TABLE evaluation_jobs; ALTER TABLE custom_models DROP COLUMN evaluation");
+  raw.prepare("DELETE FROM kysely_migration WHERE name = ?").run("0006-evaluation-jobs");
+  raw
+    .prepare(
+      "INSERT INTO api_keys (key_id, token_sha256, is_admin, status, created_at) VALUES (?, ?, 0, ?, ?)",
+    )
+    .run("BK2", "y", "Active", "2026-11-30T00:00:00Z");
+  raw.close();
+
+  const reopened = await openDatabase(path);
+  expect(await reopened.database.selectFrom("evaluation_jobs").selectAll().execute()).toEqual([]);
+  expect(await reopened.database.selectFrom("api_keys").select("key_id").execute()).toEqual([
+    { key_id: "BK2" },
+  ]);
+  await reopened.close();
+});

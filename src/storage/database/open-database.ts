@@ -44,7 +44,14 @@ export async function openDatabase(path: string): Promise<OpenedDatabase> {
   }
 
   const database = new Kysely<StrataDatabase>({ dialect: new SqliteDialect({ database: connection }) });
-  const { error } = await new Migrator({ db: database, provider }).migrateToLatest();
+  // Unordered: a migration is applied when it is missing, even behind a later one already applied. Strata's
+  // migrations are independent of each other's order beyond their numbers, and databases made by development
+  // builds (0007 applied before 0006 was written) would otherwise be refused for good.
+  const { error } = await new Migrator({
+    db: database,
+    provider,
+    allowUnorderedMigrations: true,
+  }).migrateToLatest();
   if (error) {
     await database.destroy();
     throw error instanceof Error ? error : new Error(String(error));
