@@ -8,6 +8,8 @@
 //       analytic gradient vs central finite differences on the largest entries of every parameter
 //   strata-trainer-cli quantize <in.gguf> <out.gguf> q8_0|q4_k_m|… [--threads T]
 //       llama.cpp's quantizer (llama_model_quantize from the prebuilt libllama); prints {"bytes_in":…,"bytes_out":…}
+//   strata-trainer-cli info
+//       what the core accepts: {"architectures":[…],"frozen_types":[…],"matmul_kernel":"…"}
 //
 // Options: --mode lora|full  --rank R  --alpha A  --targets q,k,v,o,gate,up,down  --lr X  --steps N
 //          --mask-from K (train only on predictions of positions ≥ K)  --docs 0,0,1,1 (packing)
@@ -545,6 +547,22 @@ int main(int argc, char **argv) {
     if (command == "quantize") return command_quantize(argc, argv);
     if (command == "speed") return command_speed(argc, argv);
     if (command == "matmul") return command_matmul(argc, argv);
-    std::fprintf(stderr, "usage: strata-trainer-cli logits|train|gradcheck|quantize|speed|matmul <model.gguf> …\n");
+    if (command == "info") {
+        auto quoted = [](const std::string &list) {
+            std::string json;
+            size_t start = 0;
+            while (start <= list.size()) {
+                const size_t comma = std::min(list.find(',', start), list.size());
+                json += std::string(json.empty() ? "\"" : ",\"") + list.substr(start, comma - start) + "\"";
+                start = comma + 1;
+            }
+            return "[" + json + "]";
+        };
+        std::printf("{\"architectures\":%s,\"frozen_types\":%s,\"matmul_kernel\":\"%s\"}\n",
+                    quoted(strata_trainer_supported_architectures()).c_str(),
+                    quoted(strata_trainer_supported_frozen_types()).c_str(), strata_trainer_matmul_kernel());
+        return 0;
+    }
+    std::fprintf(stderr, "usage: strata-trainer-cli logits|train|gradcheck|quantize|speed|matmul|info <model.gguf> …\n");
     return 2;
 }

@@ -649,6 +649,16 @@ int strata_trainer_init(const strata_trainer_config *config, const char *gguf_pa
     });
 }
 
+const char *strata_trainer_supported_architectures(void) {
+    static const std::string list = strata::supported_architectures();
+    return list.c_str();
+}
+
+const char *strata_trainer_supported_frozen_types(void) {
+    static const std::string list = strata::supported_frozen_types();
+    return list.c_str();
+}
+
 const char *strata_trainer_matmul_kernel(void) {
     static const std::string description = strata::matmul_kernel_description();
     return description.c_str();

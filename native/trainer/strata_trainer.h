@@ -102,6 +102,11 @@ int strata_trainer_n_vocab(const strata_trainer *trainer);
 // What runs the large F32 matrix products on the CPU: the host's OpenBLAS when installed (opened at run time;
 // STRATA_TRAINER_BLAS=0 turns it off), else ggml's own kernel. A static string.
 const char *strata_trainer_matmul_kernel(void);
+
+// What the trainer accepts, comma-separated static strings: GGUF architectures ("llama,qwen2") and the types a
+// base's matrices may have, as ggml names them ("f32,f16,q8_0,…"). Anything else is refused at init.
+const char *strata_trainer_supported_architectures(void);
+const char *strata_trainer_supported_frozen_types(void);
 int64_t strata_trainer_n_trainable(const strata_trainer *trainer);
 
 /* logits: n_tokens * n_vocab floats, row i is the distribution after tokens[0..i] (one document). */

@@ -13,25 +13,36 @@ Model::~Model() {
     if (gguf) gguf_free(gguf);
 }
 
-bool is_supported_frozen_type(ggml_type type) {
-    switch (type) {
-    case GGML_TYPE_F32:
-    case GGML_TYPE_F16:
-    case GGML_TYPE_Q8_0:
-    case GGML_TYPE_Q4_0:
-    case GGML_TYPE_Q4_K:
-    case GGML_TYPE_Q5_K:
-    case GGML_TYPE_Q6_K:
-        return true;
-    default:
-        return false;
-    }
-}
-
-namespace {
+// The types a base's matrices may have: ggml dequantizes each of them (CPY/GET_ROWS to F32) for the input
+// gradients, and MUL_MAT reads each of them. The importance-matrix types (IQ*) are left out: untested.
+// test/native/quantized-bases.test.ts trains on every quantized one; the server's list
+// (src/model-files/trainer-compatibility.ts) is checked against this one through `strata-trainer-cli info`.
+const ggml_type kFrozenTypes[] = {GGML_TYPE_F32,  GGML_TYPE_F16,  GGML_TYPE_Q8_0, GGML_TYPE_Q4_0,
+                                  GGML_TYPE_Q4_1, GGML_TYPE_Q5_0, GGML_TYPE_Q5_1, GGML_TYPE_Q2_K,
+                                  GGML_TYPE_Q3_K, GGML_TYPE_Q4_K, GGML_TYPE_Q5_K, GGML_TYPE_Q6_K};
 
 // Mistral 7B-style GGUFs are written as "llama". qwen2 adds q/k/v biases and NEOX-style RoPE.
 const char *const kSupportedArchitectures[] = {"llama", "qwen2"};
+
+bool is_supported_frozen_type(ggml_type type) {
+    for (ggml_type supported : kFrozenTypes)
+        if (type == supported) return true;
+    return false;
+}
+
+std::string supported_frozen_types() {
+    std::string list;
+    for (ggml_type type : kFrozenTypes) list += std::string(list.empty() ? "" : ",") + ggml_type_name(type);
+    return list;
+}
+
+std::string supported_architectures() {
+    std::string list;
+    for (const char *arch : kSupportedArchitectures) list += std::string(list.empty() ? "" : ",") + arch;
+    return list;
+}
+
+namespace {
 
 [[noreturn]] void refuse(const std::string &message) { throw TrainerError(STRATA_TRAINER_UNSUPPORTED_MODEL, message); }
 
@@ -98,8 +109,8 @@ void require_type(const ggml_tensor *t, bool vector) {
     }
     if (!is_supported_frozen_type(t->type))
         refuse(std::string("tensor '") + t->name + "' is " + ggml_type_name(t->type) +
-               ", which the trainer cannot back-propagate through; convert the model to F32, F16, Q8_0, Q4_0, Q4_K, "
-               "Q5_K or Q6_K first");
+               ", which the trainer cannot back-propagate through; convert the model to one of " + supported_frozen_types() +
+               " first");
 }
 
 void read_hparams(Model &model) {
@@ -109,7 +120,8 @@ void read_hparams(Model &model) {
     bool supported = false;
     for (const char *arch : kSupportedArchitectures) supported = supported || hp.architecture == arch;
     if (!supported)
-        refuse("architecture '" + hp.architecture + "' is not supported by the trainer (supported: llama (Llama and Mistral), qwen2)");
+        refuse("architecture '" + hp.architecture + "' is not supported by the trainer (supported: " + supported_architectures() +
+               "; Mistral models are written as llama)");
     const std::string a = hp.architecture + ".";
     hp.rope_mode = hp.architecture == "qwen2" ? GGML_ROPE_TYPE_NEOX : 0;
     hp.n_embd = (int)read_u32(g, a + "embedding_length", true, 0);

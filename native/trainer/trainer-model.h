@@ -54,7 +54,10 @@ struct Model {
 // is refused here with a message naming the tensor or key.
 void load_model(Model &model, const char *path, ggml_backend_t backend);
 
-// Types a frozen matrix may have: the CPU backward (OUT_PROD) handles them exactly. BF16 aborts there.
+// Types a frozen matrix may have (trainer-model.cpp's kFrozenTypes).
 bool is_supported_frozen_type(ggml_type type);
+// Comma-separated, as ggml names them ("f32,f16,q8_0,…") / as GGUFs name them ("llama,qwen2").
+std::string supported_frozen_types();
+std::string supported_architectures();
 
 } // namespace strata

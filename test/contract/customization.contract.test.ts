@@ -10,6 +10,7 @@ import {
   type CreateModelCustomizationJobCommandInput,
   DeleteCustomModelCommand,
   GetCustomModelCommand,
+  GetFoundationModelCommand,
   GetModelCustomizationJobCommand,
   ListCustomModelsCommand,
   ListModelCustomizationJobsCommand,
@@ -136,7 +137,7 @@ describe("CreateModelCustomizationJob refuses what it cannot run", () => {
       ...(tiny as NonNullable<typeof tiny>),
       modelId: "local.not-trainable",
       modelName: "not-trainable",
-      architecture: "qwen2",
+      architecture: "gemma2",
       trainerSupported: false,
       importedModelId: "nottrainable",
     });
@@ -147,7 +148,7 @@ describe("CreateModelCustomizationJob refuses what it cannot run", () => {
     );
     expect(error.name).toBe("ValidationException");
     expect(error.message).toMatch(
-      /^local\.not-trainable cannot be customized: Strata's trainer does not support its architecture \(qwen2\)/,
+      /^local\.not-trainable cannot be customized: Strata's trainer does not support its architecture \(gemma2\)/,
     );
   });
 
@@ -427,6 +428,40 @@ describe("a fine-tuning job end to end", () => {
     }
     await context.dispose();
     await model.dispose();
+  });
+});
+
+describe("a qwen2 base, as Qwen2 and Qwen2.5 ship", () => {
+  it("is customizable in the catalog, and a LoRA job on it completes with a lower validation loss", async () => {
+    await registerTestModel(strata, "local.test-qwen2", { tensorType: "Q8_0", architecture: "qwen2" });
+    const { modelDetails } = await bedrock.send(
+      new GetFoundationModelCommand({ modelIdentifier: "local.test-qwen2" }),
+    );
+    expect(modelDetails?.customizationsSupported).toEqual(["FINE_TUNING", "CONTINUED_PRE_TRAINING"]);
+    const { jobArn } = await bedrock.send(
+      new CreateModelCustomizationJobCommand(
+        request({
+          baseModelIdentifier: "local.test-qwen2",
+          validationDataConfig: { validators: [{ s3Uri: validationUri }] },
+        }),
+      ),
+    );
+    const job = await waitForCustomizationJob(bedrock, jobArn ?? "");
+    expect(job.failureMessage).toBeUndefined();
+    expect(job.status).toBe("Completed");
+    expect(job.outputModelArn).toMatch(/custom-model\/local\.test-qwen2\//);
+    const jobId = jobArn?.split("/").at(-1);
+    const validation = (
+      await text(
+        `customization-output/model-customization-job-${jobId}/validation_artifacts/post_fine_tuning_validation/validation_metrics.csv`,
+      )
+    )
+      .trim()
+      .split("\n");
+    const first = Number(validation[1]?.split(",")[2]);
+    const last = Number(validation.at(-1)?.split(",")[2]);
+    console.log(`qwen2 LoRA job: validation loss ${first.toFixed(3)} → ${last.toFixed(3)}`);
+    expect(last).toBeLessThan(first);
   });
 });
 

@@ -39,7 +39,7 @@ const pythonEnvironment = { ...process.env, OMP_NUM_THREADS: threads, OPENBLAS_N
 const tolerance = 1e-3;
 
 let directory: string;
-const models: Record<"tied" | "untied", string> = { tied: "", untied: "" };
+const models: Record<"tied" | "untied" | "qwen2", string> = { tied: "", untied: "", qwen2: "" };
 // 30 tokens → 29 predictions; two packed documents of 14 and 15 predictions.
 const tokens = Array.from({ length: 30 }, (_, i) => 1 + 3 * i).join(",");
 const documents = [...Array(14).fill(0), ...Array(15).fill(1)].join(",");
@@ -74,10 +74,12 @@ beforeAll(async () => {
     bosToken: beginOfTextToken,
     eosToken: endOfTextToken,
   });
-  for (const tying of ["tied", "untied"] as const) {
+  for (const tying of ["tied", "untied", "qwen2"] as const) {
     models[tying] = join(directory, `tiny-${tying}-F32.gguf`);
     await createLlamaModel({
       path: models[tying],
+      // qwen2: tied, with q/k/v biases and NEOX-style RoPE (the reference reads both from the GGUF).
+      ...(tying === "qwen2" ? { architecture: "qwen2" as const } : {}),
       name: `strata-test-tiny-${tying}`,
       dimensions: {
         ...tinyLlamaDimensions,
@@ -88,7 +90,7 @@ beforeAll(async () => {
         feedForwardLength: 128,
         headCount: 2,
         headCountKv: 1,
-        tiedEmbeddings: tying === "tied",
+        tiedEmbeddings: tying !== "untied",
       },
       vocabulary,
       seed: 1,
@@ -167,6 +169,8 @@ interface Case {
   /** The reference must see clipping happen (grad_norm above --clip) where the case clips. */
   clip?: number;
   expectedTensors: number;
+  /** Trained tensors whose name holds attn_k (and as many attn_v): 2 per block for LoRA (A, B), 1 for full. */
+  projectionTensors?: number;
 }
 
 // Hyperparameters shared by trainer and reference. --lr 1e-2 so that LoRA B moves enough for A's step-2
@@ -209,6 +213,19 @@ const cases: Case[] = [
       "0.1",
     ],
     clip: 0.5,
+    expectedTensors: 7 * 2 * 2,
+  },
+  {
+    name: "qwen2, full fine-tuning, loss mask (q/k/v biases trained)",
+    model: "qwen2",
+    args: ["--mode", "full", "--mask-from", "10"],
+    expectedTensors: 2 + 12 * 2, // + attn_q/k/v.bias per block
+    projectionTensors: 4, // attn_k.weight and attn_k.bias in 2 blocks
+  },
+  {
+    name: "qwen2, LoRA, loss mask (two packed documents, biases frozen)",
+    model: "qwen2",
+    args: ["--mode", "lora", "--mask-from", "5", "--docs", documents],
     expectedTensors: 7 * 2 * 2,
   },
 ];
@@ -278,7 +295,7 @@ describe("trainer vs PyTorch reference: one and two AdamW steps", () => {
       expect(start.size).toBe(testCase.expectedTensors);
       for (const projection of ["attn_k", "attn_v"])
         expect([...start.keys()].filter((name) => name.includes(projection))).toHaveLength(
-          testCase.args.includes("lora") ? 4 : 2,
+          testCase.projectionTensors ?? (testCase.args.includes("lora") ? 4 : 2),
         );
 
       const summary: string[] = [];

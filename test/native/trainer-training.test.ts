@@ -14,6 +14,7 @@ import { buildTrainer, readParameters, runTrainerCli } from "./trainer-cli.js";
 let directory: string;
 let f32Model: string;
 let q8Model: string;
+let qwen2Model: string;
 // 30 tokens → 29 predictions; two packed documents of 14 and 15 predictions.
 const tokens = Array.from({ length: 30 }, (_, i) => 1 + 3 * i).join(",");
 const documents = [...Array(14).fill(0), ...Array(15).fill(1)].join(",");
@@ -25,6 +26,8 @@ beforeAll(async () => {
   q8Model = join(directory, "tiny-Q8_0.gguf");
   await makeTestModel(f32Model, { tensorType: "F32" });
   await makeTestModel(q8Model, { tensorType: "Q8_0" });
+  qwen2Model = join(directory, "tiny-qwen2-F32.gguf");
+  await makeTestModel(qwen2Model, { tensorType: "F32", architecture: "qwen2" });
 });
 
 afterAll(() => {
@@ -37,8 +40,8 @@ interface GradientCheck {
   max_directional_relative_error: number;
 }
 
-async function gradientCheck(args: string[]): Promise<GradientCheck> {
-  const result = await runTrainerCli(["gradcheck", f32Model, "--tokens", tokens, "--samples", "0", ...args]);
+async function gradientCheck(args: string[], model = f32Model): Promise<GradientCheck> {
+  const result = await runTrainerCli(["gradcheck", model, "--tokens", tokens, "--samples", "0", ...args]);
   expect(result.stderr).not.toContain("strata-trainer:");
   expect(result.exitCode).toBe(0);
   return JSON.parse(result.stdout) as GradientCheck;
@@ -60,6 +63,13 @@ describe("trainer gradients vs finite differences", () => {
     const check = await gradientCheck(["--mode", "full", "--mask-from", "10"]);
     // token_embd + output_norm + 9 per block × 2 blocks (tied output).
     expectEveryTensorChecked(check, 2 + 9 * 2, "full, masked");
+  });
+
+  it("qwen2, full fine-tuning, masked loss: q/k/v biases included", async () => {
+    const check = await gradientCheck(["--mode", "full", "--mask-from", "10"], qwen2Model);
+    // token_embd + output_norm + (9 + 3 biases) per block × 2 blocks.
+    expectEveryTensorChecked(check, 2 + 12 * 2, "qwen2 full, masked");
+    expect(check.directional.filter((entry) => entry.parameter.endsWith(".bias"))).toHaveLength(6);
   });
 
   it("LoRA on packed documents, after two steps so that B ≠ 0", async () => {

@@ -10,6 +10,7 @@ import {
   reservedControlTokens,
 } from "../../src/model-files/create-model/default-chat-template.js";
 import { tinyLlamaDimensions } from "../../src/model-files/create-model/llama-model-spec.js";
+import type { LlamaFamilyArchitecture } from "../../src/model-files/create-model/write-llama-gguf.js";
 import type { GgufWritableTensorType } from "../../src/model-files/gguf/write-gguf.js";
 import { limitTexts, stateOfTheUnionTexts } from "../../src/model-files/tokenizer/corpus-texts.js";
 import { trainBpeTokenizer } from "../../src/model-files/tokenizer/train-bpe-tokenizer.js";
@@ -22,6 +23,7 @@ export async function makeTestModel(
     vocabularySize?: number;
     name?: string;
     contextLength?: number;
+    architecture?: LlamaFamilyArchitecture;
   } = {},
 ): Promise<CreatedLlamaModel> {
   const vocabulary = await trainBpeTokenizer({
@@ -33,6 +35,7 @@ export async function makeTestModel(
   });
   return createLlamaModel({
     path,
+    ...(options.architecture ? { architecture: options.architecture } : {}),
     name: options.name ?? "strata-test-tiny",
     dimensions: {
       ...tinyLlamaDimensions,

@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { LocalModel } from "../../src/catalog/local-model-registry.js";
+import type { LlamaFamilyArchitecture } from "../../src/model-files/create-model/write-llama-gguf.js";
 import type { GgufWritableTensorType } from "../../src/model-files/gguf/write-gguf.js";
 import { registerGgufModel } from "../../src/model-import/register-gguf-model.js";
 import { newResourceId } from "../../src/model-import/resource-ids.js";
@@ -18,6 +19,7 @@ export async function registerTestModel(
     tensorType?: GgufWritableTensorType;
     vocabularySize?: number;
     contextLength?: number;
+    architecture?: LlamaFamilyArchitecture;
   } = {},
 ): Promise<LocalModel> {
   const incomingDirectory = join(strata.dataDirectory, "models", ".incoming");

@@ -5,10 +5,12 @@ import type { BpeVocabulary } from "../tokenizer/bpe-vocabulary.js";
 import { defaultChatTemplate } from "./default-chat-template.js";
 import type { LlamaModelDimensions } from "./llama-model-spec.js";
 import { randomLlamaWeights } from "./random-initialization.js";
-import { writeLlamaGguf } from "./write-llama-gguf.js";
+import { type LlamaFamilyArchitecture, writeLlamaGguf } from "./write-llama-gguf.js";
 
 export interface CreateLlamaModelOptions {
   path: string;
+  /** "llama" when absent; "qwen2" adds q/k/v biases. */
+  architecture?: LlamaFamilyArchitecture;
   name: string;
   /** dimensions.vocabularySize must equal the vocabulary's token count. */
   dimensions: LlamaModelDimensions;
@@ -31,6 +33,7 @@ export async function createLlamaModel(options: CreateLlamaModelOptions): Promis
     throw new Error(`the seed must be a non-negative integer, got ${options.seed}`);
   }
   const written = await writeLlamaGguf(options.path, {
+    ...(options.architecture ? { architecture: options.architecture } : {}),
     name: options.name,
     dimensions: options.dimensions,
     vocabulary: options.vocabulary,

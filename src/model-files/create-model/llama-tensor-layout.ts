@@ -1,5 +1,7 @@
 // The tensors of a llama-architecture GGUF under llama.cpp's names (llama-arch.cpp) and shapes in ggml order
 // (ne0 first: a weight that maps n_in to n_out features is {n_in, n_out}), as llama_model_llama loads them.
+// qwen2 is the same graph plus biases on the query, key and value projections (and NEOX-style RoPE, which the
+// architecture name alone tells llama.cpp).
 import { headDimension, type LlamaModelDimensions } from "./llama-model-spec.js";
 
 export type LlamaTensorKind =
@@ -12,7 +14,8 @@ export type LlamaTensorKind =
   | "attention-output"
   | "feed-forward-gate"
   | "feed-forward-up"
-  | "feed-forward-down";
+  | "feed-forward-down"
+  | "attention-bias";
 
 export interface LlamaTensorDescription {
   name: string;
@@ -21,7 +24,10 @@ export interface LlamaTensorDescription {
   elementCount: number;
 }
 
-export function llamaTensorLayout(dimensions: LlamaModelDimensions): LlamaTensorDescription[] {
+export function llamaTensorLayout(
+  dimensions: LlamaModelDimensions,
+  options: { attentionBiases?: boolean } = {},
+): LlamaTensorDescription[] {
   const embedding = dimensions.embeddingLength;
   const vocabulary = dimensions.vocabularySize;
   const keyValueWidth = headDimension(dimensions) * dimensions.headCountKv;
@@ -42,6 +48,11 @@ export function llamaTensorLayout(dimensions: LlamaModelDimensions): LlamaTensor
     add(`${prefix}.attn_q.weight`, "attention-query", [embedding, embedding]);
     add(`${prefix}.attn_k.weight`, "attention-key", [embedding, keyValueWidth]);
     add(`${prefix}.attn_v.weight`, "attention-value", [embedding, keyValueWidth]);
+    if (options.attentionBiases) {
+      add(`${prefix}.attn_q.bias`, "attention-bias", [embedding]);
+      add(`${prefix}.attn_k.bias`, "attention-bias", [keyValueWidth]);
+      add(`${prefix}.attn_v.bias`, "attention-bias", [keyValueWidth]);
+    }
     add(`${prefix}.attn_output.weight`, "attention-output", [embedding, embedding]);
     add(`${prefix}.ffn_norm.weight`, "norm", [embedding]);
     add(`${prefix}.ffn_gate.weight`, "feed-forward-gate", [embedding, feedForward]);

@@ -6,6 +6,8 @@ import type { LlamaModelDimensions } from "./llama-model-spec.js";
 import type { LlamaTensorDescription } from "./llama-tensor-layout.js";
 
 export const initialStandardDeviation = 0.02;
+/** qwen2's attention biases: larger than the matrices' spread, so that a graph that dropped them shows it. */
+export const attentionBiasStandardDeviation = 0.1;
 
 export type LlamaWeightSource = (tensor: LlamaTensorDescription) => Float32Array;
 
@@ -15,9 +17,11 @@ export function randomLlamaWeights(dimensions: LlamaModelDimensions, seed: numbe
     const values = new Float32Array(tensor.elementCount);
     if (tensor.kind === "norm") return values.fill(1);
     const scale =
-      tensor.kind === "attention-output" || tensor.kind === "feed-forward-down"
-        ? initialStandardDeviation * residualScale
-        : initialStandardDeviation;
+      tensor.kind === "attention-bias"
+        ? attentionBiasStandardDeviation
+        : tensor.kind === "attention-output" || tensor.kind === "feed-forward-down"
+          ? initialStandardDeviation * residualScale
+          : initialStandardDeviation;
     fillNormal(values, scale, createRandomGenerator(seed, tensor.name));
     return values;
   };

@@ -1,5 +1,6 @@
-// Writes a model of llama.cpp's "llama" architecture with a byte-level BPE ("gpt2") tokenizer as GGUF, with the
-// metadata keys and value types llama.cpp checks when it loads one (it rejects, say, a uint64 context length).
+// Writes a model of llama.cpp's "llama" (or "qwen2": the same with q/k/v biases) architecture with a byte-level
+// BPE ("gpt2") tokenizer as GGUF, with the metadata keys and value types llama.cpp checks when it loads one (it
+// rejects, say, a uint64 context length).
 import type { GgufMetadataEntry } from "../gguf/gguf-metadata-value.js";
 import { llamaFileTypeForTensorType } from "../gguf/llama-file-type.js";
 import { q8_0BlockSize } from "../gguf/quantize-q8-0.js";
@@ -11,10 +12,14 @@ import {
   llamaModelDimensionProblems,
   parameterCount,
 } from "./llama-model-spec.js";
-import { llamaTensorLayout } from "./llama-tensor-layout.js";
+import { type LlamaTensorDescription, llamaTensorLayout } from "./llama-tensor-layout.js";
 import type { LlamaWeightSource } from "./random-initialization.js";
 
+export type LlamaFamilyArchitecture = "llama" | "qwen2";
+
 export interface WriteLlamaGgufOptions {
+  /** general.architecture; "llama" when absent. */
+  architecture?: LlamaFamilyArchitecture;
   /** general.name */
   name: string;
   dimensions: LlamaModelDimensions;
@@ -44,11 +49,13 @@ export async function writeLlamaGguf(
     ...llamaModelDimensionProblems(dimensions),
     ...vocabularyProblems(vocabulary, dimensions),
   ];
-  const layout = problems.length === 0 ? llamaTensorLayout(dimensions) : [];
+  const architecture = options.architecture ?? "llama";
+  const layout =
+    problems.length === 0 ? llamaTensorLayout(dimensions, { attentionBiases: architecture === "qwen2" }) : [];
   if (tensorType === "Q8_0") {
     for (const tensor of layout) {
       const rowLength = tensor.dimensions[0] ?? 0;
-      if (tensor.kind !== "norm" && rowLength % q8_0BlockSize !== 0) {
+      if (isMatrix(tensor) && rowLength % q8_0BlockSize !== 0) {
         problems.push(
           `tensor ${tensor.name} has rows of ${rowLength} elements (ne0), not a multiple of ${q8_0BlockSize} as Q8_0 needs`,
         );
@@ -60,15 +67,24 @@ export async function writeLlamaGguf(
   const tensors: GgufTensorToWrite[] = layout.map((tensor) => ({
     name: tensor.name,
     dimensions: tensor.dimensions,
-    type: tensor.kind === "norm" ? "F32" : tensorType,
+    type: isMatrix(tensor) ? tensorType : "F32",
     values: () => options.weights(tensor),
   }));
   const written = await writeGguf(path, { metadata: llamaMetadata(options), tensors });
-  return { ...written, parameterCount: parameterCount(dimensions) };
+  const biases = layout
+    .filter((tensor) => tensor.kind === "attention-bias")
+    .reduce((sum, tensor) => sum + tensor.elementCount, 0);
+  return { ...written, parameterCount: parameterCount(dimensions) + biases };
+}
+
+/** Norm weights and biases stay F32 whatever the matrices' type, as llama.cpp's converter writes them. */
+function isMatrix(tensor: LlamaTensorDescription): boolean {
+  return tensor.kind !== "norm" && tensor.kind !== "attention-bias";
 }
 
 function llamaMetadata(options: WriteLlamaGgufOptions): GgufMetadataEntry[] {
   const { dimensions, vocabulary } = options;
+  const architecture = options.architecture ?? "llama";
   const uint32 = (key: string, value: number): GgufMetadataEntry => ({
     key,
     value: { type: "uint32", value },
@@ -82,20 +98,20 @@ function llamaMetadata(options: WriteLlamaGgufOptions): GgufMetadataEntry[] {
     value: { type: "string", value },
   });
   const entries: GgufMetadataEntry[] = [
-    string("general.architecture", "llama"),
+    string("general.architecture", architecture),
     string("general.name", options.name),
     uint32("general.file_type", llamaFileTypeForTensorType[options.tensorType]),
     uint32("general.quantization_version", ggmlQuantizationVersion),
-    uint32("llama.vocab_size", dimensions.vocabularySize),
-    uint32("llama.context_length", dimensions.contextLength),
-    uint32("llama.embedding_length", dimensions.embeddingLength),
-    uint32("llama.block_count", dimensions.blockCount),
-    uint32("llama.feed_forward_length", dimensions.feedForwardLength),
-    uint32("llama.rope.dimension_count", headDimension(dimensions)),
-    uint32("llama.attention.head_count", dimensions.headCount),
-    uint32("llama.attention.head_count_kv", dimensions.headCountKv),
-    float32("llama.rope.freq_base", dimensions.ropeFrequencyBase),
-    float32("llama.attention.layer_norm_rms_epsilon", dimensions.rmsNormEpsilon),
+    uint32(`${architecture}.vocab_size`, dimensions.vocabularySize),
+    uint32(`${architecture}.context_length`, dimensions.contextLength),
+    uint32(`${architecture}.embedding_length`, dimensions.embeddingLength),
+    uint32(`${architecture}.block_count`, dimensions.blockCount),
+    uint32(`${architecture}.feed_forward_length`, dimensions.feedForwardLength),
+    uint32(`${architecture}.rope.dimension_count`, headDimension(dimensions)),
+    uint32(`${architecture}.attention.head_count`, dimensions.headCount),
+    uint32(`${architecture}.attention.head_count_kv`, dimensions.headCountKv),
+    float32(`${architecture}.rope.freq_base`, dimensions.ropeFrequencyBase),
+    float32(`${architecture}.attention.layer_norm_rms_epsilon`, dimensions.rmsNormEpsilon),
     string("tokenizer.ggml.model", "gpt2"),
     string("tokenizer.ggml.pre", vocabulary.preTokenizer),
     {

@@ -1,0 +1,179 @@
+// Every quantized type the trainer accepts as a frozen base, as llama.cpp's own quantizer writes it: an F32
+// llama whose matrices are all whole 256-blocks wide (so no type falls back to a substitute), quantized by the
+// trainer CLI (llama_model_quantize from the prebuilt libllama) to each type, then for each file: the
+// trainer's forward logits against node-llama-cpp's, and LoRA steps that lower the loss. Real models ship
+// mixes of these (a Qwen2.5-0.5B q4_k_m holds Q5_0 and Q8_0 rows where 896 is not a multiple of 256, Q6_K
+// elsewhere). Also: the server's lists of trainable architectures and types (trainer-compatibility.ts, what the
+// catalog and the customization job go by) equal the native core's.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { getLlama, type Llama, LlamaLogLevel } from "node-llama-cpp";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { checkFullTrainingBase } from "../../src/customization/jobs/check-full-training-base.js";
+import { createLlamaModel } from "../../src/model-files/create-model/create-llama-model.js";
+import {
+  beginOfTextToken,
+  endOfTextToken,
+  reservedControlTokens,
+} from "../../src/model-files/create-model/default-chat-template.js";
+import { tinyLlamaDimensions } from "../../src/model-files/create-model/llama-model-spec.js";
+import { readGgufHeader } from "../../src/model-files/gguf/read-gguf.js";
+import { limitTexts, stateOfTheUnionTexts } from "../../src/model-files/tokenizer/corpus-texts.js";
+import { trainBpeTokenizer } from "../../src/model-files/tokenizer/train-bpe-tokenizer.js";
+import { trainableArchitectures, trainableTensorTypes } from "../../src/model-files/trainer-compatibility.js";
+import { ValidationException } from "../../src/protocol/aws-errors.js";
+import {
+  buildTrainer,
+  maxCenteredRelativeError,
+  nodeLlamaLogProbabilities,
+  readFloat32File,
+  runTrainerCli,
+} from "./trainer-cli.js";
+
+const text =
+  "The Congress of the United States shall assemble at least once in every year, and such meeting shall be on the first Monday in December";
+const comparedTokens = 16;
+
+let directory: string;
+let llama: Llama;
+let f32Model: string;
+let tokens: number[];
+
+beforeAll(async () => {
+  buildTrainer();
+  directory = mkdtempSync(join(tmpdir(), "strata-quantized-bases-"));
+  llama = await getLlama({ build: "never", gpu: false, logLevel: LlamaLogLevel.error });
+  const vocabulary = await trainBpeTokenizer({
+    texts: limitTexts(stateOfTheUnionTexts({ before: 1900 }), 200_000),
+    vocabularySize: 512,
+    specialTokens: [...reservedControlTokens],
+    bosToken: beginOfTextToken,
+    eosToken: endOfTextToken,
+  });
+  f32Model = join(directory, "k256-F32.gguf");
+  await createLlamaModel({
+    path: f32Model,
+    name: "strata-test-k256",
+    dimensions: {
+      ...tinyLlamaDimensions,
+      vocabularySize: vocabulary.tokens.length,
+      contextLength: 256,
+      embeddingLength: 256,
+      blockCount: 2,
+      feedForwardLength: 512,
+      headCount: 2,
+      headCountKv: 1,
+    },
+    vocabulary,
+    seed: 5,
+    tensorType: "F32",
+  });
+  const model = await llama.loadModel({ modelPath: f32Model });
+  tokens = [model.tokens.bos as number, ...(model.tokenize(text) as number[])];
+  await model.dispose();
+}, 120_000);
+
+afterAll(async () => {
+  await llama?.dispose();
+  if (directory) rmSync(directory, { recursive: true, force: true });
+});
+
+describe("quantized bases", () => {
+  it("the server's trainable architectures and types are the native core's", async () => {
+    const result = await runTrainerCli(["info"]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const info = JSON.parse(result.stdout) as { architectures: string[]; frozen_types: string[] };
+    expect([...trainableArchitectures].sort()).toEqual([...info.architectures].sort());
+    expect([...trainableTensorTypes].sort()).toEqual(
+      info.frozen_types.map((type) => type.toUpperCase()).sort(),
+    );
+  });
+
+  // [llama.cpp's quantization name, the type its attn_q then has]. Measured logit errors: 7.7e-3 to 1.1e-2 for
+  // every type alike, 2 bits or 6 — not the weights' precision (both sides read the same blocks) but the
+  // activations' rounding to Q8 for the quantized dot products and llama.cpp's F16 K/V; a misread block moves
+  // the logits by far more.
+  it.each([
+    ["q4_0", "Q4_0"],
+    ["q4_1", "Q4_1"],
+    ["q5_0", "Q5_0"],
+    ["q5_1", "Q5_1"],
+    ["q2_k", "Q2_K"],
+    ["q3_k_m", "Q3_K"],
+    ["q5_k_m", "Q5_K"],
+    ["q6_k", "Q6_K"],
+  ])(
+    "%s: forward logits match node-llama-cpp's, and LoRA lowers the loss",
+    async (quantization, attnQType) => {
+      const path = join(directory, `k256-${quantization}.gguf`);
+      const quantized = await runTrainerCli(["quantize", f32Model, path, quantization, "--threads", "2"]);
+      expect(quantized.exitCode, quantized.stderr).toBe(0);
+      const header = await readGgufHeader(path);
+      if (!header.ok) throw new Error(header.reason);
+      const types = new Set(
+        header.header.tensors.filter((t) => t.dimensions.length > 1).map((t) => t.typeName),
+      );
+      expect(header.header.tensors.find((t) => t.name === "blk.0.attn_q.weight")?.typeName).toBe(attnQType);
+
+      const compared = tokens.slice(0, comparedTokens);
+      const logitsPath = join(directory, `logits-${quantization}.f32`);
+      const logits = await runTrainerCli(["logits", path, logitsPath, ...compared.map(String)]);
+      expect(logits.exitCode, logits.stderr).toBe(0);
+      const reference = await nodeLlamaLogProbabilities(llama, path, compared);
+      const error = maxCenteredRelativeError(
+        readFloat32File(logitsPath),
+        reference.logProbabilities,
+        reference.vocabularySize,
+      );
+
+      const trained = await runTrainerCli([
+        "train",
+        path,
+        "--mode",
+        "lora",
+        "--tokens",
+        tokens.join(","),
+        "--steps",
+        "5",
+        "--lr",
+        "1e-2",
+        "--threads",
+        "2",
+      ]);
+      expect(trained.exitCode, trained.stderr).toBe(0);
+      const losses = trained.stdout
+        .trim()
+        .split("\n")
+        .map((line) => (JSON.parse(line) as { loss: number }).loss);
+      console.log(
+        `${quantization} (matrices ${[...types].join(", ")}): max relative logit error ${error.toExponential(2)}; LoRA loss ${losses[0]?.toFixed(4)} → ${losses.at(-1)?.toFixed(4)}`,
+      );
+      expect(error).toBeLessThan(2e-2);
+      expect(losses).toHaveLength(5);
+      expect(losses.every(Number.isFinite)).toBe(true);
+      expect(losses.at(-1)).toBeLessThan((losses[0] ?? 0) - 0.05);
+    },
+  );
+
+  it("refuses a type it does not train through (bf16) before training, naming the tensor and the accepted types", async () => {
+    const path = join(directory, "k256-bf16.gguf");
+    expect((await runTrainerCli(["quantize", f32Model, path, "bf16"])).exitCode).toBe(0);
+    const result = await runTrainerCli(["train", path, "--tokens", tokens.join(","), "--steps", "1"]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain("tensor 'token_embd.weight' is bf16");
+    expect(result.stderr).toContain("convert the model to one of f32,f16,q8_0,q4_0");
+    expect(result.stdout).toBe("");
+  });
+
+  it("full fine-tuning of a k-quant base is refused when the job is created, naming the types", async () => {
+    const path = join(directory, "k256-q4_k_m.gguf");
+    expect((await runTrainerCli(["quantize", f32Model, path, "q4_k_m"])).exitCode).toBe(0);
+    const refusal = await checkFullTrainingBase(path, "local.k256").catch((error: Error) => error);
+    expect(refusal).toBeInstanceOf(ValidationException);
+    expect((refusal as Error).message).toMatch(
+      /^hyperParameters\.trainingMethod=full needs local\.k256 in F32, .* but it holds (Q4_K, Q6_K|Q6_K, Q4_K) tensors\. Use trainingMethod=lora/,
+    );
+    await expect(checkFullTrainingBase(f32Model, "local.k256")).resolves.toBeUndefined();
+  });
+});
