@@ -109,6 +109,22 @@ export class LocalModelRegistry {
     return (await this.list()).filter((model) => model.importedModelId !== undefined);
   }
 
+  /** Records a new verdict of the trainer on a stored model (refresh-trainer-support.ts). */
+  async setTrainerSupported(modelId: string, trainerSupported: boolean): Promise<void> {
+    await this.database
+      .updateTable("local_models")
+      .set({ trainer_supported: trainerSupported ? 1 : 0 })
+      .where("model_id", "=", modelId)
+      .execute();
+    this.cached = undefined;
+  }
+
+  /** The models stored in the database (imported or created), without the built-in ones. */
+  async listStored(): Promise<LocalModel[]> {
+    const builtinIds = new Set(this.builtins.map((model) => model.modelId));
+    return (await this.list()).filter((model) => !builtinIds.has(model.modelId));
+  }
+
   async remove(modelId: string): Promise<boolean> {
     const result = await this.database
       .deleteFrom("local_models")

@@ -17,6 +17,7 @@ import { getCatalogModel } from "../catalog/operations/get-catalog-model.js";
 import { getFoundationModel } from "../catalog/operations/get-foundation-model.js";
 import { listCatalogModels } from "../catalog/operations/list-catalog-models.js";
 import { listFoundationModels } from "../catalog/operations/list-foundation-models.js";
+import { refreshTrainerSupport } from "../catalog/refresh-trainer-support.js";
 import { compareModelsOperation } from "../compare/operations/compare-models-operation.js";
 import type { StrataConfig } from "../config/strata-config.js";
 import { type Customization, createCustomization } from "../customization/create-customization.js";
@@ -130,6 +131,7 @@ export async function startStrata(
       database,
       config.builtinModels ? await loadBuiltinModels() : [],
     );
+    await refreshTrainerSupport(localModels, config.dataDirectory, logger);
     // Reservations are made after the engine; deleting a model they use asks them through late-bound hooks.
     let provisioned: ProvisionedThroughput | undefined;
     const importJobs = new ModelImportJobStore(database);
