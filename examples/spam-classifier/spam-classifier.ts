@@ -1,8 +1,8 @@
 // Transfer learning on real data: a spam filter on the frozen strata.tiny-base-v1 (a 4.9M-parameter model that
 // read only State of the Union addresses and Moby-Dick), trained and evaluated in one job on the SpamAssassin
 // public corpus, then served through a provisioned throughput. One run prints the transfer-learning heads, both
-// baselines measured on the same held-out mails (a bag-of-words logistic regression, and zero-shot prompting of
-// the base model), their confusion matrices, and a few Classify answers.
+// baselines measured on the same held-out mails (a bag-of-words logistic regression, and the base model's
+// zero-shot label likelihood), their confusion matrices, and a few Classify answers.
 //
 // The split is fixed: the corpus's 6,046 messages in a seeded order (seed 20261129), then consecutive slices
 // for training, validation (early stopping) and test (spam-assassin-emails.ts says what a record's text is).

@@ -5,7 +5,11 @@ import type { Catalog } from "../catalog/catalog.js";
 import { type LocalModelRegistry, localModelFilePath } from "../catalog/local-model-registry.js";
 import type { StrataConfig } from "../config/strata-config.js";
 import type { CustomModelRegistry } from "../customization/custom-models/custom-model-registry.js";
-import type { InferenceEngine, ReservableEngine } from "../inference/engine/inference-engine.js";
+import type {
+  InferenceEngine,
+  ReservableEngine,
+  ScoringEngine,
+} from "../inference/engine/inference-engine.js";
 import type { Logger } from "../logging/logger.js";
 import type { OperationHandler } from "../protocol/dispatcher.js";
 import type { StrataDatabase } from "../storage/database/database-schema.js";
@@ -32,8 +36,11 @@ export interface ProvisionedThroughput {
   service: ProvisionedThroughputService;
   resolver: ProvisionedModelResolver;
   quotas: OnDemandQuotas;
-  /** The engine the runtime operations use: every generation through its capacity's gate. */
-  gate(engine: InferenceEngine): InferenceEngine;
+  /**
+   * The engine the runtime operations use: every generation (and scoring, where the engine given can score)
+   * through its capacity's gate.
+   */
+  gate(engine: InferenceEngine & Partial<ScoringEngine>): InferenceEngine & ScoringEngine;
   bedrockOperations: Record<string, OperationHandler>;
   strataOperations: Record<string, OperationHandler>;
 }

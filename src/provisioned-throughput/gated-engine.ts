@@ -1,13 +1,17 @@
 // The engine behind admission: every generation first takes a place at its capacity's gate (the reservation's
 // dedicated sequences, or its model's on-demand sequences), so a capacity never holds more generations than it
 // has sequences, and never more waiting than its bounded queue.
-import type {
-  EmbeddingOptions,
-  EngineModel,
-  GenerationEvent,
-  GenerationRequest,
-  InferenceEngine,
-  Prompt,
+import {
+  type ContinuationScore,
+  type EmbeddingOptions,
+  EngineError,
+  type EngineModel,
+  type GenerationEvent,
+  type GenerationRequest,
+  type InferenceEngine,
+  type Prompt,
+  type ScoringEngine,
+  type ScoringRequest,
 } from "../inference/engine/inference-engine.js";
 import type { CapacityGates } from "./capacity-gates.js";
 
@@ -19,9 +23,10 @@ export function capacityKeyOf(model: EngineModel): string {
   return model.capacity ? `reserved:${model.capacity.key.split(".")[0]}` : `on-demand:${model.filePath}`;
 }
 
-export class GatedEngine implements InferenceEngine {
+export class GatedEngine implements InferenceEngine, ScoringEngine {
   constructor(
-    private readonly engine: InferenceEngine,
+    /** Scoring is passed on when this engine can score (every real one can; a test's stand-in may not). */
+    private readonly engine: InferenceEngine & Partial<ScoringEngine>,
     private readonly gates: CapacityGates,
     /** Defines a model's on-demand gate the first time it is used. */
     private readonly defineOnDemand: (model: EngineModel) => void,
@@ -52,6 +57,23 @@ export class GatedEngine implements InferenceEngine {
     const release = await this.gates.acquire(capacityKeyOf(model), new AbortController().signal);
     try {
       return await this.engine.embed(this.currentModel(model), texts, options);
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * Scoring takes a place at the gate as generation does: transfer learning's zero-shot baseline scores labels on
+   * the base model's on-demand capacity, next to its other traffic.
+   */
+  async scoreContinuation(request: ScoringRequest): Promise<ContinuationScore> {
+    const { engine } = this;
+    if (!engine.scoreContinuation)
+      throw new EngineError("unsupported", "the engine behind the gate has no scoreContinuation");
+    if (!request.model.capacity) this.defineOnDemand(request.model);
+    const release = await this.gates.acquire(capacityKeyOf(request.model), request.signal);
+    try {
+      return await engine.scoreContinuation({ ...request, model: this.currentModel(request.model) });
     } finally {
       release();
     }

@@ -10,7 +10,7 @@ import type { Customization } from "../customization/create-customization.js";
 import type { JobDataLimits } from "../customization/datasets/prepare-job-data.js";
 import { CustomizationJobStore } from "../customization/jobs/customization-job-store.js";
 import { CustomizationMetricsStore } from "../customization/jobs/customization-metrics-store.js";
-import type { InferenceEngine } from "../inference/engine/inference-engine.js";
+import type { InferenceEngine, ScoringEngine } from "../inference/engine/inference-engine.js";
 import type { RuntimeModelResolver } from "../inference/resolve-runtime-model.js";
 import type { Logger } from "../logging/logger.js";
 import { newResourceId } from "../model-import/resource-ids.js";
@@ -41,8 +41,8 @@ export function createTransferLearning(options: {
   localModels: LocalModelRegistry;
   customization: Customization;
   objectStores: ObjectStoreResolver;
-  /** The gated engine the runtime uses. */
-  engine: InferenceEngine;
+  /** The gated engine the runtime uses (scoring too: the zero-shot baseline scores labels through it). */
+  engine: InferenceEngine & ScoringEngine;
   reservations: ProvisionedThroughputService;
   runtimeResolver: RuntimeModelResolver;
   usage: UsageRecorder;

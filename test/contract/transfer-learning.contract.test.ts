@@ -2,7 +2,8 @@
 // strata.tiny-base-v1: labeled files into the embedded S3 (@aws-sdk/client-s3), CreateTransferLearningJob
 // (Strata's extension), the job followed and its custom model read through @aws-sdk/client-bedrock, a
 // provisioned throughput bought with the SDK, Classify on it (API and CLI), the held-out evaluation against
-// both baselines — and the refusals: bad labeled data, a custom model called directly, generation on a classifier.
+// both baselines, the export as a classifier GGUF — and the refusals: bad labeled data, a custom model called
+// directly, generation on a classifier.
 import {
   BedrockClient,
   CreateProvisionedModelThroughputCommand,
@@ -13,7 +14,7 @@ import {
   ListModelCustomizationJobsCommand,
 } from "@aws-sdk/client-bedrock";
 import { BedrockRuntimeClient, ConverseCommand } from "@aws-sdk/client-bedrock-runtime";
-import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   labeledJsonl,
@@ -24,8 +25,13 @@ import { ApiClient, pathLabel } from "../../src/cli/api-client.js";
 import type {
   ClassifyResponse,
   CreateTransferLearningJobResponse,
+  ExportCustomModelResponse,
+  GetCustomModelLineageResponse,
   GetTransferLearningJobResponse,
+  GetUsageReportResponse,
+  InvocationSummary,
 } from "../../src/protocol/generated/strata-types.js";
+import { parseClassifierGguf } from "../../src/transfer-learning/classifier/read-classifier-gguf.js";
 import { runCli } from "../support/run-cli.js";
 import { startTestStrata, type TestStrata } from "../support/start-test-strata.js";
 
@@ -203,6 +209,51 @@ describe("a spam classifier on the frozen tiny base model", () => {
     const selected = evaluation.heads.find((head) => head.selected);
     expect(selected?.accuracy).toBeGreaterThan(Math.max(spam, 48 - spam) / 48);
     expect(evaluation.zeroShot.prompt).toContain("ham, spam");
+    // The zero-shot baseline scores both labels for every mail, so every mail gets one of them.
+    expect(evaluation.zeroShot).toMatchObject({
+      method: "zero-shot by label likelihood",
+      unanswered: 0,
+      predictedLabels: ["ham", "spam"],
+    });
+    expect(evaluation.zeroShot.sampleNegativeLogLikelihoods).toHaveLength(3);
+    for (const likelihoods of evaluation.zeroShot.sampleNegativeLogLikelihoods ?? [])
+      for (const label of ["ham", "spam"]) expect(likelihoods[label]).toBeGreaterThan(0);
+  });
+
+  it("exports as a GGUF that reads back as the same classifier (not as its JSON)", async () => {
+    const exported = await api.call<ExportCustomModelResponse>({
+      method: "POST",
+      path: `/strata/custom-models/${pathLabel(customModelArn)}/export`,
+      body: {},
+    });
+    expect(exported).toMatchObject({
+      s3Uri: "s3://strata/exports/spam-head.gguf",
+      artifactKind: "classification-head",
+      baseModelId: "strata.tiny-base-v1",
+    });
+    const object = await s3.send(new GetObjectCommand({ Bucket: "strata", Key: "exports/spam-head.gguf" }));
+    const bytes = (await object.Body?.transformToByteArray()) ?? new Uint8Array();
+    expect(new TextDecoder().decode(bytes.subarray(0, 4))).toBe("GGUF");
+    expect(bytes.byteLength).toBe(exported.fileSizeBytes);
+    const parsed = await parseClassifierGguf(bytes, "spam-head.gguf");
+    if (!parsed.ok) throw new Error(parsed.reason);
+    const selected = job.heads?.find((head) => head.selected);
+    expect(parsed.classifier).toMatchObject({
+      name: "spam-head",
+      head: {
+        headType: selected?.headType,
+        labels: ["ham", "spam"],
+        features: { baseModelId: "strata.tiny-base-v1", pooling: "mean", maxInputTokens: 96 },
+      },
+      base: { fileName: expect.stringMatching(/\.gguf$/) },
+    });
+    const lineage = await api.call<GetCustomModelLineageResponse>({
+      method: "GET",
+      path: `/strata/custom-models/${pathLabel(customModelArn)}/lineage`,
+    });
+    console.log(
+      `exported classifier: GGUF ${bytes.byteLength} bytes, JSON head ${lineage.fileSizeBytes} bytes`,
+    );
   });
 
   it("is refused on demand, like every custom model, for generation and for Classify", async () => {
@@ -265,18 +316,52 @@ describe("a spam classifier on the frozen tiny base model", () => {
       row[result.label === "spam" ? 1 : 0] = (row[result.label === "spam" ? 1 : 0] ?? 0) + 1;
     }
     expect(matrix).toEqual(selected?.confusionMatrix);
-    // The call is an invocation of the usage ledger, its embedded tokens the input.
-    const ledger = await api.call<{
-      invocations: { operation: string; status: string; inputTokens: number }[];
-    }>({
+    // The call is an invocation of the usage ledger, as a Converse on the reservation would be: its caller, the
+    // provisioned model that served it, its embedded tokens (at most maxInputTokens a mail) as the input and no
+    // output, priced at the local rate. The call refused on demand above is in the ledger too, with no tokens.
+    const ledger = await api.call<{ invocations: InvocationSummary[] }>({
       method: "GET",
       path: "/strata/usage/invocations",
     });
-    const classifyRows = ledger.invocations.filter(
-      (row) => row.operation === "Classify" && row.status === "success",
+    const classifyRows = ledger.invocations.filter((row) => row.operation === "Classify");
+    expect(classifyRows.map((row) => row.status).sort()).toEqual(["ValidationException", "success"]);
+    const row = classifyRows.find((candidate) => candidate.status === "success");
+    expect(row).toMatchObject({
+      requestedModelId: reservationArn,
+      modelId: reservationArn,
+      servedBy: "LOCAL_ENGINE",
+      callerKeyId: strata.credentials.accessKeyId,
+      outputTokens: 0,
+      priceBasis: "local-default",
+    });
+    expect(row?.inputTokens).toBeGreaterThan(48);
+    expect(row?.inputTokens).toBeLessThanOrEqual(48 * 96);
+    expect(row?.latencyMs).toBeGreaterThanOrEqual(0);
+    expect(row?.costUsd).toBeCloseTo(
+      ((row?.inputTokens ?? 0) / 1000) * (row?.inputPricePer1kTokens ?? 0),
+      12,
     );
-    expect(classifyRows).toHaveLength(1);
-    expect(classifyRows[0]?.inputTokens).toBeGreaterThan(48);
+    expect(row?.costUsd).toBeGreaterThan(0);
+    expect(classifyRows.find((candidate) => candidate.status !== "success")).toMatchObject({
+      requestedModelId: customModelArn,
+      inputTokens: 0,
+      outputTokens: 0,
+    });
+    const report = await api.call<GetUsageReportResponse>({
+      method: "GET",
+      path: "/strata/usage/report",
+      query: { modelId: reservationArn },
+    });
+    expect(report.models).toEqual([
+      expect.objectContaining({
+        modelId: reservationArn,
+        billing: "provisioned",
+        invocations: 1,
+        errors: 0,
+        inputTokens: row?.inputTokens,
+        outputTokens: 0,
+      }),
+    ]);
 
     const generated = await runtime
       .send(

@@ -162,8 +162,15 @@ async function exportModel(argv: string[], { environment, output }: CommandEnvir
   if (values.json) output.write(JSON.stringify({ ...exported, file }, null, 2));
   else
     output.write(
-      `Exported ${exported.artifactKind === "lora-adapter" ? `the LoRA adapter (apply it to ${exported.baseModelId})` : "the merged model"} to ${file} (${exported.fileSizeBytes} bytes; also at ${exported.s3Uri})`,
+      `Exported ${exportedWhat(exported)} to ${file} (${exported.fileSizeBytes} bytes; also at ${exported.s3Uri})`,
     );
+}
+
+function exportedWhat({ artifactKind, baseModelId }: ExportCustomModelResponse): string {
+  if (artifactKind === "lora-adapter") return `the LoRA adapter (apply it to ${baseModelId})`;
+  if (artifactKind === "classification-head")
+    return `the classifier head (a strata-classifier GGUF over ${baseModelId}'s embeddings)`;
+  return "the merged model";
 }
 
 export async function customModelsCommand(argv: string[], environment: CommandEnvironment): Promise<void> {

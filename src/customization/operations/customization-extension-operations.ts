@@ -1,5 +1,6 @@
 // Strata's extension operations around customization: dataset validation and advice, the dry run, live job
-// progress, custom-model lineage and export. Bedrock has no equivalent; the CLI is their main client.
+// progress, custom-model lineage and export (a classifier's head as GGUF: transfer-learning/classifier/). Bedrock
+// has no equivalent; the CLI is their main client.
 
 import { createReadStream } from "node:fs";
 import { join } from "node:path";
@@ -21,6 +22,7 @@ import type {
   ValidateDatasetRequest,
   ValidateDatasetResponse,
 } from "../../protocol/generated/strata-types.js";
+import { withClassifierGguf } from "../../transfer-learning/classifier/export-classifier-gguf.js";
 import { adviseCustomizationMethod } from "../advisor/advise-customization-method.js";
 import { sampleRecordShapes } from "../advisor/sample-record-shapes.js";
 import { customizationJobArn } from "../customization-arns.js";
@@ -156,15 +158,17 @@ export function customizationExtensionOperations(
         const s3Uri =
           input.s3Uri ?? `s3://${deps.objectStores.defaultBucket}/exports/${model.modelName}.gguf`;
         const { store, key } = deps.objectStores.resolve(s3Uri, "s3Uri");
-        await store.put(key, createReadStream(join(deps.dataDirectory, model.artifactFile)), {
-          contentType: "application/octet-stream",
-        });
-        return {
-          s3Uri,
-          artifactKind: model.artifactKind,
-          fileSizeBytes: model.fileSizeBytes,
-          baseModelId: model.baseModelId,
-        };
+        const upload = (path: string) =>
+          store.put(key, createReadStream(path), { contentType: "application/octet-stream" });
+        let fileSizeBytes = model.fileSizeBytes;
+        // A classifier's artifact is its JSON head; what leaves Strata is that head converted to GGUF.
+        if (model.artifactKind === "classification-head")
+          fileSizeBytes = await withClassifierGguf(model, deps.dataDirectory, async (file) => {
+            await upload(file.path);
+            return file.fileSizeBytes;
+          });
+        else await upload(join(deps.dataDirectory, model.artifactFile));
+        return { s3Uri, artifactKind: model.artifactKind, fileSizeBytes, baseModelId: model.baseModelId };
       },
     ),
   };

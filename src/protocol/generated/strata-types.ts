@@ -73,7 +73,8 @@ export interface ClassifierEvaluation {
   selected?: boolean;
   vocabularySize?: number;
   prompt?: string;
-  sampleAnswers?: Array<string>;
+  method?: string;
+  sampleNegativeLogLikelihoods?: Array<Record<string, number>>;
   records: number;
   accuracy: number;
   macroF1: number;

@@ -66,6 +66,11 @@ export function parseClassificationHead(text: string): HeadParseResult {
   } catch (error) {
     return { ok: false, reason: `not JSON: ${(error as Error).message}` };
   }
+  return checkClassificationHead(value);
+}
+
+/** The same checks for a head that came from elsewhere (a classifier GGUF), so both files are held to one standard. */
+export function checkClassificationHead(value: unknown): HeadParseResult {
   const record = value as Partial<ClassificationHead> | null;
   if (typeof record !== "object" || record === null || record.format !== headFormat || record.version !== 1)
     return { ok: false, reason: `not a ${headFormat} version 1 file` };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { bagOfWordsRow, buildVocabulary, wordsOf } from "./bag-of-words.js";
-import { parseZeroShotAnswer, zeroShotPrompt } from "./zero-shot.js";
+import { labelContinuation, mostLikelyLabel, zeroShotPrompt } from "./zero-shot.js";
 
 describe("bag of words", () => {
   const texts = ["Win money now!", "win a prize, WIN money", "Meeting notes for Monday", "notes: money"];
@@ -22,20 +22,29 @@ describe("bag of words", () => {
   });
 });
 
-describe("zero-shot answers", () => {
-  const labels = ["ham", "spam", "not spam"];
-
-  it("asks for one of the labels", () => {
+describe("zero-shot by label likelihood", () => {
+  it("asks for one of the labels, and scores each after a space", () => {
     expect(zeroShotPrompt(["ham", "spam"], "Hello")).toBe(
       "Classify the text. Answer with one of these labels: ham, spam.\n\nText: Hello\n\nLabel:",
     );
+    expect(labelContinuation("not spam")).toBe(" not spam");
   });
 
-  it("reads the first label named as a whole word, in any case; the longer one when both start there", () => {
-    expect(parseZeroShotAnswer(labels, " Spam.\nText: ham")).toBe("spam");
-    expect(parseZeroShotAnswer(labels, " it is not spam")).toBe("not spam");
-    expect(parseZeroShotAnswer(labels, " hamster spammer")).toBeUndefined();
-    expect(parseZeroShotAnswer(labels, " the Union")).toBeUndefined();
-    expect(parseZeroShotAnswer(["a+b", "c"], "label a+b")).toBe("a+b");
+  it("predicts the label of lowest negative log-likelihood", () => {
+    expect(mostLikelyLabel(["ham", "spam"], { ham: 12.5, spam: 9.25 })).toBe("spam");
+    expect(mostLikelyLabel(["ham", "spam", "eggs"], { ham: 3, spam: 7, eggs: 3.0001 })).toBe("ham");
+  });
+
+  it("breaks a tie by the label order, not by the order of the scores", () => {
+    expect(mostLikelyLabel(["spam", "ham"], { ham: 4, spam: 4 })).toBe("spam");
+    expect(mostLikelyLabel(["ham", "spam"], { spam: 4, ham: 4 })).toBe("ham");
+    expect(mostLikelyLabel(["a", "b", "c"], { a: 5, b: 2, c: 2 })).toBe("b");
+  });
+
+  it("never picks a label scored NaN; one of probability 0 (+Infinity) only loses", () => {
+    expect(mostLikelyLabel(["ham", "spam"], { ham: Number.NaN, spam: 40 })).toBe("spam");
+    expect(mostLikelyLabel(["ham", "spam"], { ham: Number.POSITIVE_INFINITY, spam: 40 })).toBe("spam");
+    expect(mostLikelyLabel(["ham", "spam"], { ham: Number.POSITIVE_INFINITY, spam: Number.NaN })).toBe("ham");
+    expect(() => mostLikelyLabel(["ham", "spam"], { ham: Number.NaN })).toThrow(/no.*likelihood/);
   });
 });

@@ -1,7 +1,8 @@
 // Accuracy, per-class precision / recall / F1, macro-F1 and the confusion matrix of predictions against true
-// labels. A prediction may be missing (a zero-shot answer that names no label): it counts as wrong, in the
-// matrix's last column "(no answer)", and as nobody's false positive. A class that is never predicted has
-// precision 0 (scikit-learn's zero_division=0), so macro-F1 is not flattered by classes a model ignores.
+// labels. A prediction may be missing (no method abstains today; one that did must not be flattered): it
+// counts as wrong, in the matrix's last column "(no answer)", and as nobody's false positive. A class that is
+// never predicted has precision 0 (scikit-learn's zero_division=0), so macro-F1 is not flattered by classes a
+// model ignores.
 
 export const noAnswer = "(no answer)";
 

@@ -1,7 +1,7 @@
 // Held-out evaluation of a transfer-learning job, all in the same run: every head trained, the bag-of-words
-// baseline and the zero-shot baseline on the same test records — accuracy, macro-F1, per-class figures and a
-// confusion matrix each.
-import type { EngineModel, InferenceEngine } from "../../inference/engine/inference-engine.js";
+// baseline and the zero-shot baseline (label likelihood under the base model) on the same test records —
+// accuracy, macro-F1, per-class figures and a confusion matrix each.
+import type { EngineModel, InferenceEngine, ScoringEngine } from "../../inference/engine/inference-engine.js";
 import { classifyEmbedding } from "../classifier/classification-head.js";
 import type { LabeledRecord } from "../datasets/labeled-dataset.js";
 import type { TrainedHead } from "../jobs/train-heads.js";
@@ -9,7 +9,7 @@ import type { TransferLearningHyperParameters } from "../jobs/transfer-learning-
 import type { TransferLearningEvaluation } from "../jobs/transfer-learning-job-store.js";
 import { bagOfWordsPredictions } from "./bag-of-words-baseline.js";
 import { classificationReport } from "./classification-metrics.js";
-import { zeroShotPrompt } from "./zero-shot.js";
+import { zeroShotMethod, zeroShotPrompt } from "./zero-shot.js";
 import { zeroShotPredictions } from "./zero-shot-baseline.js";
 
 export async function evaluateOnTestSet(request: {
@@ -21,7 +21,7 @@ export async function evaluateOnTestSet(request: {
   training: readonly LabeledRecord[];
   validation: readonly LabeledRecord[];
   hyperParameters: TransferLearningHyperParameters;
-  engine: InferenceEngine;
+  engine: InferenceEngine & ScoringEngine;
   baseModel: EngineModel;
   signal: AbortSignal;
 }): Promise<TransferLearningEvaluation> {
@@ -67,8 +67,9 @@ export async function evaluateOnTestSet(request: {
     },
     zeroShot: {
       ...classificationReport(labels, truth, zeroShot.predicted),
+      method: zeroShotMethod,
       prompt: zeroShotPrompt(labels, "{text}"),
-      sampleAnswers: zeroShot.answers.slice(0, 3),
+      sampleNegativeLogLikelihoods: zeroShot.negativeLogLikelihoods.slice(0, 3),
     },
   };
 }

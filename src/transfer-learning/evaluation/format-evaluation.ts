@@ -1,11 +1,13 @@
 // A transfer-learning job's held-out evaluation as text: one line per method (the heads, then both baselines)
-// with accuracy and macro-F1, then each method's confusion matrix. Works on the wire shape, so the CLI and the
-// examples print what GetTransferLearningJob returned.
+// with accuracy and macro-F1, the zero-shot baseline's per-label scores of its first records, then each
+// method's confusion matrix. Works on the wire shape, so the CLI and the examples print what
+// GetTransferLearningJob returned.
 import type {
   ClassifierEvaluation,
   TransferLearningEvaluation,
 } from "../../protocol/generated/strata-types.js";
 import { formatConfusionMatrix } from "./classification-metrics.js";
+import { mostLikelyLabel } from "./zero-shot.js";
 
 function scores(evaluation: ClassifierEvaluation): string {
   return `accuracy ${evaluation.accuracy.toFixed(4)}, macro-F1 ${evaluation.macroF1.toFixed(4)}`;
@@ -27,9 +29,19 @@ export function evaluationLines(
     {
       title: "baseline zero-shot",
       result: evaluation.zeroShot,
-      line: `baseline zero-shot: ${scores(evaluation.zeroShot)} (${evaluation.zeroShot.unanswered} of ${evaluation.zeroShot.records} answers named no label)`,
+      // A job evaluated before label likelihood has no method: its zero-shot labels were generated and parsed.
+      line: `baseline zero-shot: ${scores(evaluation.zeroShot)} (${evaluation.zeroShot.method ?? "generated answers"})`,
     },
   ];
+}
+
+/** `  zero-shot record 1: negative log-likelihood ham 41.207, spam 43.918 → ham` */
+function zeroShotSampleLines(zeroShot: ClassifierEvaluation): string[] {
+  const labels = zeroShot.labels;
+  return (zeroShot.sampleNegativeLogLikelihoods ?? []).map((likelihoods, index) => {
+    const each = labels.map((label) => `${label} ${likelihoods[label]?.toFixed(3) ?? "?"}`).join(", ");
+    return `  zero-shot record ${index + 1}: negative log-likelihood ${each} → ${mostLikelyLabel(labels, likelihoods)}`;
+  });
 }
 
 export function formatEvaluation(evaluation: TransferLearningEvaluation): string {
@@ -37,9 +49,7 @@ export function formatEvaluation(evaluation: TransferLearningEvaluation): string
   return [
     `held-out evaluation: ${evaluation.records} records of ${evaluation.testDataUri}`,
     ...lines.map(({ line }) => line),
-    ...(evaluation.zeroShot.sampleAnswers ?? []).map(
-      (answer, index) => `  zero-shot answer ${index + 1}: ${JSON.stringify(answer)}`,
-    ),
+    ...zeroShotSampleLines(evaluation.zeroShot),
     "",
     "confusion matrices (rows: true label, columns: predicted label):",
     ...lines.flatMap(({ title, result }) => [

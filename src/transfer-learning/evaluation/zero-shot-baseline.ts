@@ -1,45 +1,69 @@
-// The zero-shot baseline through the inference engine: the base model, asked for one of the labels in a
-// plain-text prompt (no chat template: a base model only continues text), greedy, a few tokens; the answer
-// parsed for the first label it names. The text is cut to about the tokens the head embeds, so both baselines
-// and the head judge the same part of each record.
+// The zero-shot baseline through the inference engine: for each text, the plain-text prompt (no chat template: a
+// base model only continues text) is followed by each label in turn, and the engine scores how likely the base
+// model finds it; the least surprising label is the prediction (zero-shot.ts). The text is cut to about the
+// tokens the head embeds, so both baselines and the head judge the same part of each record.
+import { JobFailure } from "../../customization/jobs/run-customization-job.js";
 import {
-  collectGeneration,
+  EngineError,
   type EngineModel,
   type InferenceEngine,
+  type ScoringEngine,
 } from "../../inference/engine/inference-engine.js";
-import { parseZeroShotAnswer, zeroShotPrompt } from "./zero-shot.js";
+import { labelContinuation, mostLikelyLabel, zeroShotPrompt } from "./zero-shot.js";
 
-export const zeroShotAnswerTokens = 8;
+/** Tokens the engine adds around a scored text prompt (BOS before it, EOS after the label), and a margin. */
+const scoringOverheadTokens = 2 + 4;
+
+export interface ZeroShotPredictions {
+  predicted: string[];
+  /** Per record, each label's total negative log-likelihood (nats) as the prompt's continuation. */
+  negativeLogLikelihoods: Record<string, number>[];
+}
 
 export async function zeroShotPredictions(request: {
-  engine: InferenceEngine;
+  engine: InferenceEngine & ScoringEngine;
   model: EngineModel;
   labels: readonly string[];
   texts: readonly string[];
   maxInputTokens: number;
   signal: AbortSignal;
-}): Promise<{ predicted: (string | undefined)[]; answers: string[] }> {
-  const { engine, model, labels } = request;
+}): Promise<ZeroShotPredictions> {
+  const { engine, model, labels, signal } = request;
   const contextLength = await engine.contextLength(model);
   const overhead = await engine.countTokens(model, { kind: "text", text: zeroShotPrompt(labels, "") });
-  const textTokens = Math.min(request.maxInputTokens, contextLength - overhead - zeroShotAnswerTokens - 4);
-  const predicted: (string | undefined)[] = [];
-  const answers: string[] = [];
+  const labelTokens = await Promise.all(
+    labels.map((label) => engine.countTokens(model, { kind: "text", text: labelContinuation(label) })),
+  );
+  const textTokens = Math.min(
+    request.maxInputTokens,
+    contextLength - overhead - Math.max(0, ...labelTokens) - scoringOverheadTokens,
+  );
+  const predictions: ZeroShotPredictions = { predicted: [], negativeLogLikelihoods: [] };
   for (const text of request.texts) {
-    request.signal.throwIfAborted();
+    signal.throwIfAborted();
     const prompt = zeroShotPrompt(labels, await cutToTokens(engine, model, text, Math.max(textTokens, 1)));
-    const { text: answer } = await collectGeneration(
-      engine.generate({
-        model,
-        prompt: { kind: "text", text: prompt },
-        sampling: { maxTokens: zeroShotAnswerTokens, temperature: 0 },
-        signal: request.signal,
-      }),
-    );
-    answers.push(answer);
-    predicted.push(parseZeroShotAnswer(labels, answer));
+    const scores: Record<string, number> = {};
+    for (const label of labels) {
+      const score = await engine
+        .scoreContinuation({
+          model,
+          prompt: { kind: "text", text: prompt },
+          continuation: labelContinuation(label),
+          signal,
+        })
+        .catch((error: unknown) => {
+          if (error instanceof EngineError && error.kind === "unsupported")
+            throw new JobFailure(
+              `The zero-shot baseline scores each label's likelihood under ${model.modelId}, and the engine serving it cannot score a continuation: ${error.message}`,
+            );
+          throw error;
+        });
+      scores[label] = score.negativeLogLikelihood;
+    }
+    predictions.negativeLogLikelihoods.push(scores);
+    predictions.predicted.push(mostLikelyLabel(labels, scores));
   }
-  return { predicted, answers };
+  return predictions;
 }
 
 /** The text's beginning that takes at most `limit` tokens (cut by characters in proportion, then checked). */

@@ -1,8 +1,8 @@
 // One transfer-learning job, top to bottom: stage the labeled files (hashed copies) → check them as the job was
 // checked when created → embed every text with the frozen base model through the inference engine → train the
 // head(s) on the embeddings with early stopping on the validation loss → evaluate on the test records against
-// the two baselines (bag of words, zero-shot prompting of the base model) → write the metrics CSVs and
-// evaluation.json under the output prefix → store the head next to the custom models and register it.
+// the two baselines (bag of words, zero-shot label likelihood under the base model) → write the metrics CSVs
+// and evaluation.json under the output prefix → store the head next to the custom models and register it.
 //
 // A job cut short by a server stop starts again at the next start, but its embeddings (the slow part) resume
 // from the ones it had kept in its job directory (feature-checkpoint.ts); heads and evaluation are recomputed
@@ -20,7 +20,7 @@ import type { CustomizationMetricsStore } from "../../customization/jobs/customi
 import { jobOutputPrefix } from "../../customization/jobs/metrics-csv.js";
 import { writeMetricsCsvs } from "../../customization/jobs/register-custom-model.js";
 import { JobFailure, jobDirectory } from "../../customization/jobs/run-customization-job.js";
-import type { EngineModel, InferenceEngine } from "../../inference/engine/inference-engine.js";
+import type { EngineModel, InferenceEngine, ScoringEngine } from "../../inference/engine/inference-engine.js";
 import type { Logger } from "../../logging/logger.js";
 import type { ObjectStoreResolver } from "../../storage/object-store/object-store-resolver.js";
 import { evaluateOnTestSet } from "../evaluation/evaluate-on-test-set.js";
@@ -41,8 +41,8 @@ export interface TransferLearningJobDependencies {
   details: TransferLearningJobStore;
   objectStores: ObjectStoreResolver;
   limits: JobDataLimits;
-  /** The gated engine: feature extraction and zero-shot prompts queue with the model's other on-demand traffic. */
-  engine: InferenceEngine;
+  /** The gated engine: feature extraction and zero-shot scoring queue with the model's other on-demand traffic. */
+  engine: InferenceEngine & ScoringEngine;
   logger: Logger;
   newCustomModelId(): string;
 }

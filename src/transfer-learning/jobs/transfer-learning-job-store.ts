@@ -22,7 +22,13 @@ export interface TransferLearningEvaluation {
   /** Every head trained, each on the test set; the selected one (lowest validation loss) is the custom model. */
   heads: (ClassificationReport & { headType: HeadType; selected: boolean })[];
   bagOfWords: ClassificationReport & { vocabularySize: number };
-  zeroShot: ClassificationReport & { prompt: string; sampleAnswers: string[] };
+  zeroShot: ClassificationReport & {
+    /** "zero-shot by label likelihood" (zero-shot.ts). */
+    method: string;
+    prompt: string;
+    /** The first records' per-label negative log-likelihoods, what their predictions were chosen from. */
+    sampleNegativeLogLikelihoods: Record<string, number>[];
+  };
 }
 
 export interface TransferLearningDetails {
