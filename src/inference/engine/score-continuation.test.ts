@@ -90,4 +90,53 @@ describe("scoreContinuation", () => {
       }),
     ).rejects.toMatchObject({ kind: "context-overflow" });
   });
+
+  // Scored on the shared sequences, five tasks scoring two labels each in turn gave, over 60 rounds, 6 to 17 of
+  // 600 scores that differed from the same text scored alone (by up to 0.27 nats, always on a task's second
+  // label): llama.cpp decoding them in batches with other sequences. Scores now have a context of their own.
+  it("gives every score as if it ran alone, however many run at once and while the model generates", async () => {
+    const baseModel: EngineModel = {
+      modelId: "strata.tiny-base-v1",
+      filePath: join(builtinModelsFolder, "strata.tiny-base-v1.gguf"),
+    };
+    const labels = [" ham", " spam"];
+    const texts = ["N/A", "", "WIN A FREE PRIZE NOW", "Minutes of the meeting", "Your invoice is attached"];
+    const prompt = (text: string): Prompt => ({
+      kind: "text",
+      text: `Classify the text. Answer with one of these labels: ham, spam.\n\nText: ${text}\n\nLabel:`,
+    });
+    const scoreBoth = async (text: string) => {
+      const scores: number[] = [];
+      for (const continuation of labels)
+        scores.push(
+          (await engine.scoreContinuation({ model: baseModel, prompt: prompt(text), continuation, signal }))
+            .negativeLogLikelihood,
+        );
+      return scores;
+    };
+    // Enough sequences for every task at once (the engine above has 2).
+    const engine = new LlamaCppEngine({ threads: 1, sequencesPerModel: 8 });
+    const alone: number[][] = [];
+    for (const text of texts) alone.push(await scoreBoth(text));
+    let differing = 0;
+    for (let round = 0; round < 40; round++) {
+      const generating = collectGeneration(
+        engine.generate({
+          model: baseModel,
+          prompt: prompt("Hello"),
+          sampling: { maxTokens: 8, temperature: 0 },
+          signal,
+        }),
+      );
+      const together = await Promise.all(texts.map(scoreBoth));
+      await generating;
+      together.forEach((scores, i) => {
+        scores.forEach((score, j) => {
+          if (score !== alone[i]?.[j]) differing++;
+        });
+      });
+    }
+    await engine.dispose();
+    expect(differing).toBe(0);
+  }, 120_000);
 });
