@@ -21,15 +21,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLlamaModel } from "../../src/model-files/create-model/create-llama-model.js";
-import {
-  beginOfTextToken,
-  endOfTextToken,
-  reservedControlTokens,
-} from "../../src/model-files/create-model/default-chat-template.js";
-import { tinyLlamaDimensions } from "../../src/model-files/create-model/llama-model-spec.js";
-import { limitTexts, stateOfTheUnionTexts } from "../../src/model-files/tokenizer/corpus-texts.js";
-import { trainBpeTokenizer } from "../../src/model-files/tokenizer/train-bpe-tokenizer.js";
+import { makeTestModel } from "../support/make-test-model.js";
 import { buildTrainer, runTrainerCli } from "./trainer-cli.js";
 
 const python = "/usr/bin/python3";
@@ -67,34 +59,14 @@ beforeAll(async () => {
   directory = mkdtempSync(join(tmpdir(), "strata-pytorch-reference-"));
   // The tiny test model (test/support/make-test-model.ts), once with the output tied to token_embd and once
   // with its own output.weight.
-  const vocabulary = await trainBpeTokenizer({
-    texts: limitTexts(stateOfTheUnionTexts({ before: 1900 }), 200_000),
-    vocabularySize: 512,
-    specialTokens: [...reservedControlTokens],
-    bosToken: beginOfTextToken,
-    eosToken: endOfTextToken,
-  });
   for (const tying of ["tied", "untied", "qwen2"] as const) {
     models[tying] = join(directory, `tiny-${tying}-F32.gguf`);
-    await createLlamaModel({
-      path: models[tying],
-      // qwen2: tied, with q/k/v biases and NEOX-style RoPE (the reference reads both from the GGUF).
-      ...(tying === "qwen2" ? { architecture: "qwen2" as const } : {}),
+    // qwen2: tied, with q/k/v biases and NEOX-style RoPE (the reference reads both from the GGUF).
+    await makeTestModel(models[tying], {
       name: `strata-test-tiny-${tying}`,
-      dimensions: {
-        ...tinyLlamaDimensions,
-        vocabularySize: vocabulary.tokens.length,
-        contextLength: 256,
-        embeddingLength: 64,
-        blockCount: 2,
-        feedForwardLength: 128,
-        headCount: 2,
-        headCountKv: 1,
-        tiedEmbeddings: tying !== "untied",
-      },
-      vocabulary,
-      seed: 1,
       tensorType: "F32",
+      ...(tying === "qwen2" ? { architecture: "qwen2" as const } : {}),
+      dimensions: { tiedEmbeddings: tying !== "untied" },
     });
   }
 });

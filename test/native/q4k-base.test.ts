@@ -8,22 +8,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { getLlama, type Llama, LlamaLogLevel } from "node-llama-cpp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLlamaModel } from "../../src/model-files/create-model/create-llama-model.js";
-import {
-  beginOfTextToken,
-  endOfTextToken,
-  reservedControlTokens,
-} from "../../src/model-files/create-model/default-chat-template.js";
-import { tinyLlamaDimensions } from "../../src/model-files/create-model/llama-model-spec.js";
 import { type GgufHeader, readGgufHeader } from "../../src/model-files/gguf/read-gguf.js";
-import { limitTexts, stateOfTheUnionTexts } from "../../src/model-files/tokenizer/corpus-texts.js";
-import { trainBpeTokenizer } from "../../src/model-files/tokenizer/train-bpe-tokenizer.js";
 import {
   loadNativeTrainer,
   type NativeTrainer,
   type NativeTrainerModule,
   type TrainingBatch,
 } from "../../src/training/native-trainer.js";
+import { makeTestModel } from "../support/make-test-model.js";
 import { buildTrainer, maxCenteredRelativeError, nodeLlamaLogProbabilities } from "./trainer-cli.js";
 
 const root = join(import.meta.dirname, "..", "..");
@@ -55,31 +47,13 @@ beforeAll(async () => {
   addon = loadNativeTrainer();
   directory = mkdtempSync(join(tmpdir(), "strata-trainer-q4k-"));
   llama = await getLlama({ build: "never", gpu: false, logLevel: LlamaLogLevel.error });
-  const vocabulary = await trainBpeTokenizer({
-    texts: limitTexts(stateOfTheUnionTexts({ before: 1900 }), 200_000),
-    vocabularySize: 512,
-    specialTokens: [...reservedControlTokens],
-    bosToken: beginOfTextToken,
-    eosToken: endOfTextToken,
-  });
   f32Model = join(directory, "k256-F32.gguf");
   // Every matrix's input width (ggml's ne0) is 256 or 768: whole Q4_K / Q6_K blocks, no fallback types.
-  await createLlamaModel({
-    path: f32Model,
+  await makeTestModel(f32Model, {
     name: "strata-test-k256",
-    dimensions: {
-      ...tinyLlamaDimensions,
-      vocabularySize: vocabulary.tokens.length,
-      contextLength: 256,
-      embeddingLength: 256,
-      blockCount: 2,
-      feedForwardLength: 768,
-      headCount: 2,
-      headCountKv: 1,
-    },
-    vocabulary,
     seed: 3,
     tensorType: "F32",
+    dimensions: { embeddingLength: 256, feedForwardLength: 768 },
   });
   q4Model = join(directory, "k256-Q4_K_M.gguf");
   await addon.quantize(f32Model, q4Model, "q4_k_m", { threads: 2 });

@@ -11,18 +11,10 @@ import { join } from "node:path";
 import { getLlama, type Llama, LlamaLogLevel } from "node-llama-cpp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkFullTrainingBase } from "../../src/customization/jobs/check-full-training-base.js";
-import { createLlamaModel } from "../../src/model-files/create-model/create-llama-model.js";
-import {
-  beginOfTextToken,
-  endOfTextToken,
-  reservedControlTokens,
-} from "../../src/model-files/create-model/default-chat-template.js";
-import { tinyLlamaDimensions } from "../../src/model-files/create-model/llama-model-spec.js";
 import { readGgufHeader } from "../../src/model-files/gguf/read-gguf.js";
-import { limitTexts, stateOfTheUnionTexts } from "../../src/model-files/tokenizer/corpus-texts.js";
-import { trainBpeTokenizer } from "../../src/model-files/tokenizer/train-bpe-tokenizer.js";
 import { trainableArchitectures, trainableTensorTypes } from "../../src/model-files/trainer-compatibility.js";
 import { ValidationException } from "../../src/protocol/aws-errors.js";
+import { makeTestModel } from "../support/make-test-model.js";
 import {
   buildTrainer,
   maxCenteredRelativeError,
@@ -44,30 +36,12 @@ beforeAll(async () => {
   buildTrainer();
   directory = mkdtempSync(join(tmpdir(), "strata-quantized-bases-"));
   llama = await getLlama({ build: "never", gpu: false, logLevel: LlamaLogLevel.error });
-  const vocabulary = await trainBpeTokenizer({
-    texts: limitTexts(stateOfTheUnionTexts({ before: 1900 }), 200_000),
-    vocabularySize: 512,
-    specialTokens: [...reservedControlTokens],
-    bosToken: beginOfTextToken,
-    eosToken: endOfTextToken,
-  });
   f32Model = join(directory, "k256-F32.gguf");
-  await createLlamaModel({
-    path: f32Model,
+  await makeTestModel(f32Model, {
     name: "strata-test-k256",
-    dimensions: {
-      ...tinyLlamaDimensions,
-      vocabularySize: vocabulary.tokens.length,
-      contextLength: 256,
-      embeddingLength: 256,
-      blockCount: 2,
-      feedForwardLength: 512,
-      headCount: 2,
-      headCountKv: 1,
-    },
-    vocabulary,
     seed: 5,
     tensorType: "F32",
+    dimensions: { embeddingLength: 256, feedForwardLength: 512 },
   });
   const model = await llama.loadModel({ modelPath: f32Model });
   tokens = [model.tokens.bos as number, ...(model.tokenize(text) as number[])];

@@ -9,7 +9,10 @@ import {
   endOfTextToken,
   reservedControlTokens,
 } from "../../src/model-files/create-model/default-chat-template.js";
-import { tinyLlamaDimensions } from "../../src/model-files/create-model/llama-model-spec.js";
+import {
+  type LlamaModelDimensions,
+  tinyLlamaDimensions,
+} from "../../src/model-files/create-model/llama-model-spec.js";
 import type { LlamaFamilyArchitecture } from "../../src/model-files/create-model/write-llama-gguf.js";
 import type { GgufWritableTensorType } from "../../src/model-files/gguf/write-gguf.js";
 import { limitTexts, stateOfTheUnionTexts } from "../../src/model-files/tokenizer/corpus-texts.js";
@@ -24,6 +27,8 @@ export async function makeTestModel(
     name?: string;
     contextLength?: number;
     architecture?: LlamaFamilyArchitecture;
+    /** Overrides of the tiny shape below (e.g. rows of 256 for the K-quants, an untied output). */
+    dimensions?: Partial<Omit<LlamaModelDimensions, "vocabularySize">>;
   } = {},
 ): Promise<CreatedLlamaModel> {
   const vocabulary = await trainBpeTokenizer({
@@ -46,6 +51,7 @@ export async function makeTestModel(
       feedForwardLength: 128,
       headCount: 2,
       headCountKv: 1,
+      ...options.dimensions,
     },
     vocabulary,
     seed: options.seed ?? 1,
