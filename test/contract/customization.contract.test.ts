@@ -25,6 +25,7 @@ import type {
   ExportCustomModelResponse,
   GetCustomModelLineageResponse,
   GetModelCustomizationJobProgressResponse,
+  QuantizeModelResponse,
 } from "../../src/protocol/generated/strata-types.js";
 import {
   continuedPreTrainingJsonl,
@@ -194,6 +195,29 @@ describe("CreateModelCustomizationJob refuses what it cannot run", () => {
     );
     expect(unknown.name).toBe("ValidationException");
     expect(unknown.message).toMatch(/^hyperParameters\.epochs is not a hyperparameter Strata knows/);
+  });
+
+  it("full fine-tuning of a base in a type Strata cannot widen to F32 (q4_k_m), naming the types", async () => {
+    const quantized = await api.call<QuantizeModelResponse>({
+      method: "POST",
+      path: `/strata/models/${pathLabel("local.test-tiny")}/quantize`,
+      body: { quantizationType: "q4_k_m" },
+    });
+    const full = { ...quick, trainingMethod: "full" };
+    const error = await errorOf(
+      bedrock.send(
+        new CreateModelCustomizationJobCommand(
+          request({ baseModelIdentifier: quantized.modelId, hyperParameters: full }),
+        ),
+      ),
+    );
+    console.log(`full fine-tuning of ${quantized.modelId}: ${error.name}: ${error.message}`);
+    expect(error.name).toBe("ValidationException");
+    expect(error.message).toMatch(
+      new RegExp(
+        `^hyperParameters\\.trainingMethod=full needs ${quantized.modelId.replace(/\./g, "\\.")} in F32, .* but it holds .*Q[45]_[01K].* tensors\\. Use trainingMethod=lora`,
+      ),
+    );
   });
 
   it("a dataset with a bad line, naming the file, line and field", async () => {
