@@ -163,6 +163,10 @@ extern "C" int strata_trainer_quantize(const char *input_path, const char *outpu
         llama_model_quantize_params params = api.default_params();
         params.nthread = n_threads;
         params.ftype = chosen->ftype;
+        // To F32 every block is widened exactly (the type's own to_float); llama.cpp calls any conversion of a
+        // quantized tensor requantizing and refuses it unless allowed. Full fine-tuning of a quantized base trains
+        // such a copy. To the other types it stays refused: quantizing twice compounds the error.
+        params.allow_requantize = chosen->ftype == LLAMA_FTYPE_ALL_F32;
         const std::string temp = std::string(output_path) + ".tmp";
         static std::mutex quantizing; // the log redirection is process-wide
         std::lock_guard<std::mutex> lock(quantizing);

@@ -16,7 +16,6 @@ import { DatasetProblemsError, type JobDataLimits, prepareJobData } from "./data
 import type { TokenizerCache } from "./datasets/tokenizer-cache.js";
 import { parseHyperParameters } from "./hyperparameters/parse-hyperparameters.js";
 import { admitCustomizationJob } from "./jobs/admit-customization-job.js";
-import { checkFullTrainingBase } from "./jobs/check-full-training-base.js";
 import type { CustomizationJobRunner } from "./jobs/customization-job-runner.js";
 import type {
   CustomizationJob,
@@ -89,11 +88,6 @@ export class CustomizationService {
     const base = await resolveBaseModel(request.baseModelIdentifier, customizationType, this.options);
     const hyperParameters = parseHyperParameters(request.hyperParameters, base.contextLength);
     if (!hyperParameters.ok) throw new ValidationException(hyperParameters.reason);
-    if (hyperParameters.values.trainingMethod === "full")
-      await checkFullTrainingBase(
-        localModelFilePath(this.options.dataDirectory, { filePath: base.baseModelFile }),
-        request.baseModelIdentifier,
-      );
     this.options.objectStores.resolve(
       jobOutputPrefix(request.outputDataS3Uri, "000000000000"),
       "outputDataConfig.s3Uri",

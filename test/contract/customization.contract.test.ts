@@ -197,29 +197,6 @@ describe("CreateModelCustomizationJob refuses what it cannot run", () => {
     expect(unknown.message).toMatch(/^hyperParameters\.epochs is not a hyperparameter Strata knows/);
   });
 
-  it("full fine-tuning of a base in a type Strata cannot widen to F32 (q4_k_m), naming the types", async () => {
-    const quantized = await api.call<QuantizeModelResponse>({
-      method: "POST",
-      path: `/strata/models/${pathLabel("local.test-tiny")}/quantize`,
-      body: { quantizationType: "q4_k_m" },
-    });
-    const full = { ...quick, trainingMethod: "full" };
-    const error = await errorOf(
-      bedrock.send(
-        new CreateModelCustomizationJobCommand(
-          request({ baseModelIdentifier: quantized.modelId, hyperParameters: full }),
-        ),
-      ),
-    );
-    console.log(`full fine-tuning of ${quantized.modelId}: ${error.name}: ${error.message}`);
-    expect(error.name).toBe("ValidationException");
-    expect(error.message).toMatch(
-      new RegExp(
-        `^hyperParameters\\.trainingMethod=full needs ${quantized.modelId.replace(/\./g, "\\.")} in F32, .* but it holds .*Q[45]_[01K].* tensors\\. Use trainingMethod=lora`,
-      ),
-    );
-  });
-
   it("a dataset with a bad line, naming the file, line and field", async () => {
     const uri = await putText(
       s3,
@@ -490,6 +467,32 @@ describe("a qwen2 base, as Qwen2 and Qwen2.5 ship", () => {
 });
 
 describe("full fine-tuning, training a custom model further, early stopping", () => {
+  it("trainingMethod full on a q4_k_m base trains an F32 copy of it and registers a merged model", async () => {
+    const quantized = await api.call<QuantizeModelResponse>({
+      method: "POST",
+      path: `/strata/models/${pathLabel("local.test-tiny")}/quantize`,
+      body: { quantizationType: "q4_k_m" },
+    });
+    const { jobArn } = await bedrock.send(
+      new CreateModelCustomizationJobCommand(
+        request({
+          baseModelIdentifier: quantized.modelId,
+          hyperParameters: { ...quick, trainingMethod: "full" },
+        }),
+      ),
+    );
+    const job = await waitForCustomizationJob(bedrock, jobArn ?? "");
+    expect(job.failureMessage).toBeUndefined();
+    expect(job.status).toBe("Completed");
+    const model = await bedrock.send(new GetCustomModelCommand({ modelIdentifier: job.outputModelArn }));
+    expect(model.hyperParameters?.trainingMethod).toBe("full");
+    const lineage = await api.call<GetCustomModelLineageResponse>({
+      method: "GET",
+      path: `/strata/custom-models/${pathLabel(job.outputModelArn ?? "")}/lineage`,
+    });
+    expect(lineage.artifactKind).toBe("merged-model");
+  });
+
   let mergedArn: string;
 
   it("trainingMethod full registers a merged model", async () => {

@@ -10,10 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { getLlama, type Llama, LlamaLogLevel } from "node-llama-cpp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkFullTrainingBase } from "../../src/customization/jobs/check-full-training-base.js";
 import { readGgufHeader } from "../../src/model-files/gguf/read-gguf.js";
 import { trainableArchitectures, trainableTensorTypes } from "../../src/model-files/trainer-compatibility.js";
-import { ValidationException } from "../../src/protocol/aws-errors.js";
 import { makeTestModel } from "../support/make-test-model.js";
 import {
   buildTrainer,
@@ -140,14 +138,54 @@ describe("quantized bases", () => {
     expect(result.stdout).toBe("");
   });
 
-  it("full fine-tuning of a k-quant base is refused when the job is created, naming the types", async () => {
-    const path = join(directory, "k256-q4_k_m.gguf");
-    expect((await runTrainerCli(["quantize", f32Model, path, "q4_k_m"])).exitCode).toBe(0);
-    const refusal = await checkFullTrainingBase(path, "local.k256").catch((error: Error) => error);
-    expect(refusal).toBeInstanceOf(ValidationException);
-    expect((refusal as Error).message).toMatch(
-      /^hyperParameters\.trainingMethod=full needs local\.k256 in F32, .* but it holds (Q4_K, Q6_K|Q6_K, Q4_K) tensors\. Use trainingMethod=lora/,
+  it("a k-quant base widens to an all-F32 copy that full fine-tuning trains (llama.cpp's quantizer, target f32)", async () => {
+    const quantized = join(directory, "k256-q4_k_m.gguf");
+    const widened = join(directory, "k256-q4_k_m-f32.gguf");
+    expect((await runTrainerCli(["quantize", f32Model, quantized, "q4_k_m"])).exitCode).toBe(0);
+    const result = await runTrainerCli(["quantize", quantized, widened, "f32"]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const [from, to] = [await readGgufHeader(quantized), await readGgufHeader(widened)];
+    if (!from.ok || !to.ok) throw new Error("unreadable GGUF");
+    expect(new Set(to.header.tensors.map((tensor) => tensor.typeName))).toEqual(new Set(["F32"]));
+    expect(to.header.tensors.map((tensor) => tensor.name)).toEqual(
+      from.header.tensors.map((tensor) => tensor.name),
     );
-    await expect(checkFullTrainingBase(f32Model, "local.k256")).resolves.toBeUndefined();
+    expect(to.header.metadata.get("tokenizer.ggml.merges")).toEqual(
+      from.header.metadata.get("tokenizer.ggml.merges"),
+    );
+
+    // The same function: the widened copy's logits are the quantized base's, up to the activations' Q8 rounding
+    // that quantized products do and F32 ones do not.
+    const compared = tokens.slice(0, comparedTokens).map(String);
+    const [quantizedLogits, widenedLogits] = [join(directory, "q4.f32"), join(directory, "widened.f32")];
+    const base = await runTrainerCli(["logits", quantized, quantizedLogits, ...compared]);
+    expect(base.exitCode, base.stderr).toBe(0);
+    expect((await runTrainerCli(["logits", widened, widenedLogits, ...compared])).exitCode).toBe(0);
+    const reference = Float64Array.from(readFloat32File(quantizedLogits));
+    const vocabulary = (JSON.parse(base.stdout) as { n_vocab: number }).n_vocab;
+    const error = maxCenteredRelativeError(readFloat32File(widenedLogits), reference, vocabulary);
+    console.log(
+      `q4_k_m widened to F32: max relative logit error vs the quantized base ${error.toExponential(2)}`,
+    );
+    expect(error).toBeLessThan(2e-2);
+
+    const trained = await runTrainerCli([
+      "train",
+      widened,
+      "--mode",
+      "full",
+      "--tokens",
+      tokens.join(","),
+      "--steps",
+      "3",
+      "--lr",
+      "1e-3",
+    ]);
+    expect(trained.exitCode, trained.stderr).toBe(0);
+    const losses = trained.stdout
+      .trim()
+      .split("\n")
+      .map((line) => (JSON.parse(line) as { loss: number }).loss);
+    expect(losses.at(-1)).toBeLessThan(losses[0] ?? 0);
   });
 });

@@ -11,10 +11,15 @@ import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { localModelFilePath } from "../../catalog/local-model-registry.js";
 import type { Logger } from "../../logging/logger.js";
-import { dequantizeGgufToF32, nonF32TensorTypes } from "../../model-files/gguf/dequantize-gguf.js";
+import {
+  dequantizableTensorTypes,
+  dequantizeGgufToF32,
+  nonF32TensorTypes,
+} from "../../model-files/gguf/dequantize-gguf.js";
 import { readGgufHeader, summarizeLlamaFamilyModel } from "../../model-files/gguf/read-gguf.js";
 import type { ObjectStoreResolver } from "../../storage/object-store/object-store-resolver.js";
 import { readCheckpoint } from "../../training/checkpoint-files.js";
+import { loadNativeTrainer } from "../../training/native-trainer.js";
 import { startTrainingProcess, type TrainingProcessOutcome } from "../../training/start-training-process.js";
 import type { TrainingConfigInput } from "../../training/training-config.js";
 import type { CustomModelRegistry } from "../custom-models/custom-model-registry.js";
@@ -112,7 +117,10 @@ export async function runCustomizationJob(
   // 2. Training, in its own process; the checkpoint directory belongs to the job, so a rerun resumes it.
   const outputPath = join(directory, "output.gguf");
   const config: TrainingConfigInput = {
-    modelPath: hyperParameters.trainingMethod === "full" ? await f32Base(modelPath, directory) : modelPath,
+    modelPath:
+      hyperParameters.trainingMethod === "full"
+        ? await f32Base(modelPath, directory, deps.trainerThreads)
+        : modelPath,
     checkpointDirectory: join(directory, "checkpoints"),
     training: data.training,
     ...(data.validation ? { validation: data.validation } : {}),
@@ -219,16 +227,19 @@ export async function runCustomizationJob(
 }
 
 /**
- * Full fine-tuning updates F32 weights: a base stored as F16 or Q8_0 (the built-in models) is trained from an
- * F32 copy in the job directory, made once (a resumed run finds it).
+ * Full fine-tuning updates F32 weights: a base stored otherwise is trained from an F32 copy in the job directory,
+ * made once (a resumed run finds it). F16 and Q8_0 (the built-in models) are decoded here; the k-quants and
+ * legacy 4/5-bit types by llama.cpp's own quantizer with F32 as its target, which widens each block exactly.
  */
-async function f32Base(modelPath: string, directory: string): Promise<string> {
+async function f32Base(modelPath: string, directory: string, threads: number | undefined): Promise<string> {
   const types = await nonF32TensorTypes(modelPath);
   if (types.length === 0) return modelPath;
   const copy = join(directory, "base-f32.gguf");
   if (existsSync(copy)) return copy;
   try {
-    await dequantizeGgufToF32(modelPath, copy);
+    if (types.every((type) => (dequantizableTensorTypes as readonly string[]).includes(type)))
+      await dequantizeGgufToF32(modelPath, copy);
+    else await loadNativeTrainer().quantize(modelPath, copy, "f32", threads ? { threads } : {});
   } catch (error) {
     throw new JobFailure(
       `trainingMethod=full needs the base model in F32; converting its ${types.join(", ")} tensors failed: ${(error as Error).message}. Use trainingMethod=lora.`,
