@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeTestModel } from "../support/make-test-model.js";
-import { buildTrainer, readParameters, runTrainerCli } from "./trainer-cli.js";
+import { buildTrainer, readParameters, runTrainerCli, stepLosses } from "./trainer-cli.js";
 
 let directory: string;
 // 80 tokens: long enough that the CPU path's large products go to OpenBLAS (which the test command installs),
@@ -51,10 +51,7 @@ async function train(type: string, mode: string, device: string) {
     dump,
   ]);
   expect(result.exitCode, result.stderr).toBe(0);
-  const losses = result.stdout
-    .trim()
-    .split("\n")
-    .map((line) => (JSON.parse(line) as { loss: number }).loss);
+  const losses = stepLosses(result.stdout);
   return { losses, parameters: readParameters(dump) };
 }
 

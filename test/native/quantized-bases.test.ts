@@ -19,6 +19,7 @@ import {
   nodeLlamaLogProbabilities,
   readFloat32File,
   runTrainerCli,
+  stepLosses,
 } from "./trainer-cli.js";
 
 const text =
@@ -114,10 +115,7 @@ describe("quantized bases", () => {
         "2",
       ]);
       expect(trained.exitCode, trained.stderr).toBe(0);
-      const losses = trained.stdout
-        .trim()
-        .split("\n")
-        .map((line) => (JSON.parse(line) as { loss: number }).loss);
+      const losses = stepLosses(trained.stdout);
       console.log(
         `${quantization} (matrices ${[...types].join(", ")}): max relative logit error ${error.toExponential(2)}; LoRA loss ${losses[0]?.toFixed(4)} → ${losses.at(-1)?.toFixed(4)}`,
       );
@@ -182,10 +180,7 @@ describe("quantized bases", () => {
       "1e-3",
     ]);
     expect(trained.exitCode, trained.stderr).toBe(0);
-    const losses = trained.stdout
-      .trim()
-      .split("\n")
-      .map((line) => (JSON.parse(line) as { loss: number }).loss);
+    const losses = stepLosses(trained.stdout);
     expect(losses.at(-1)).toBeLessThan(losses[0] ?? 0);
   });
 });

@@ -14,7 +14,7 @@ import {
   type TrainingBatch,
 } from "../../src/training/native-trainer.js";
 import { makeTestModel } from "../support/make-test-model.js";
-import { buildTrainer, runTrainerCli } from "./trainer-cli.js";
+import { buildTrainer, runTrainerCli, stepLosses } from "./trainer-cli.js";
 
 const root = join(import.meta.dirname, "..", "..");
 let directory: string;
@@ -125,10 +125,7 @@ describe("native trainer addon", () => {
       "1",
     ]);
     expect(cli.exitCode).toBe(0);
-    const cliLosses = cli.stdout
-      .trim()
-      .split("\n")
-      .map((line) => (JSON.parse(line) as { loss: number }).loss);
+    const cliLosses = stepLosses(cli.stdout);
     expect(cliLosses).toHaveLength(steps);
     cliLosses.forEach((loss, i) => {
       expect(Math.abs(loss - (losses[i] ?? Number.NaN))).toBeLessThan(1e-6 * Math.max(1, loss));

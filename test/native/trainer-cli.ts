@@ -35,6 +35,14 @@ export async function runTrainerCli(
   }
 }
 
+/** The loss of every step `train` printed (one JSON line per step). */
+export function stepLosses(stdout: string): number[] {
+  return stdout
+    .trim()
+    .split("\n")
+    .map((line) => (JSON.parse(line) as { loss: number }).loss);
+}
+
 /** Logits rows compared up to a per-row constant (llama.cpp reports probabilities, i.e. logits up to a shift). */
 export function maxCenteredRelativeError(
   mine: Float32Array,
