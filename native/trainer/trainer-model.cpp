@@ -30,16 +30,16 @@ bool is_supported_frozen_type(ggml_type type) {
     return false;
 }
 
-std::string supported_frozen_types() {
+template <typename Item, size_t N, typename Name> std::string comma_separated(const Item (&items)[N], Name name) {
     std::string list;
-    for (ggml_type type : kFrozenTypes) list += std::string(list.empty() ? "" : ",") + ggml_type_name(type);
+    for (const Item &item : items) list += std::string(list.empty() ? "" : ",") + name(item);
     return list;
 }
 
+std::string supported_frozen_types() { return comma_separated(kFrozenTypes, ggml_type_name); }
+
 std::string supported_architectures() {
-    std::string list;
-    for (const char *arch : kSupportedArchitectures) list += std::string(list.empty() ? "" : ",") + arch;
-    return list;
+    return comma_separated(kSupportedArchitectures, [](const char *arch) { return arch; });
 }
 
 namespace {

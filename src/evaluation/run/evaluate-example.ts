@@ -12,6 +12,7 @@ import {
   type ScoringEngine,
 } from "../../inference/engine/inference-engine.js";
 import { AwsError, ThrottlingException } from "../../protocol/aws-errors.js";
+import type { InvocationRecord } from "../../usage/invocation-record.js";
 import type { GenerationSettings, MetricSelection } from "../evaluation-plan.js";
 import { judgePrompt, parseJudgeScore } from "../judge/judge-answer.js";
 import type { EvaluationCase, ExampleResult, JudgeVerdict } from "./evaluation-case.js";
@@ -50,18 +51,17 @@ export interface ExampleContext {
   onInvocation?(invocation: EvaluationInvocation): void;
 }
 
-export interface EvaluationInvocation {
+/** One answer or verdict: what the usage ledger records of an invocation (status: "success", the AWS error type
+ * or "EngineError"), with the model and example it was for. */
+export interface EvaluationInvocation
+  extends Pick<
+    InvocationRecord,
+    "inputTokens" | "outputTokens" | "timeToFirstTokenMs" | "latencyMs" | "status" | "startedAt"
+  > {
   model: ModelUnderEvaluation;
   /** "answer" or "judge". */
   role: "answer" | "judge";
   line: number;
-  inputTokens: number;
-  outputTokens: number;
-  timeToFirstTokenMs?: number;
-  latencyMs: number;
-  /** "success", or the AWS error type / "EngineError" that ended it. */
-  status: string;
-  startedAt: Date;
 }
 
 export function promptOf(example: EvaluationCase, settings: GenerationSettings): Prompt {

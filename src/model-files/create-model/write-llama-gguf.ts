@@ -1,7 +1,12 @@
 // Writes a model of llama.cpp's "llama" (or "qwen2": the same with q/k/v biases) architecture with a byte-level
 // BPE ("gpt2") tokenizer as GGUF, with the metadata keys and value types llama.cpp checks when it loads one (it
 // rejects, say, a uint64 context length).
-import type { GgufMetadataEntry } from "../gguf/gguf-metadata-value.js";
+import {
+  float32Entry,
+  type GgufMetadataEntry,
+  stringEntry,
+  uint32Entry,
+} from "../gguf/gguf-metadata-value.js";
 import { llamaFileTypeForTensorType } from "../gguf/llama-file-type.js";
 import { q8_0BlockSize } from "../gguf/quantize-q8-0.js";
 import { type GgufTensorToWrite, type GgufWritableTensorType, writeGguf } from "../gguf/write-gguf.js";
@@ -85,35 +90,23 @@ function isMatrix(tensor: LlamaTensorDescription): boolean {
 function llamaMetadata(options: WriteLlamaGgufOptions): GgufMetadataEntry[] {
   const { dimensions, vocabulary } = options;
   const architecture = options.architecture ?? "llama";
-  const uint32 = (key: string, value: number): GgufMetadataEntry => ({
-    key,
-    value: { type: "uint32", value },
-  });
-  const float32 = (key: string, value: number): GgufMetadataEntry => ({
-    key,
-    value: { type: "float32", value },
-  });
-  const string = (key: string, value: string): GgufMetadataEntry => ({
-    key,
-    value: { type: "string", value },
-  });
   const entries: GgufMetadataEntry[] = [
-    string("general.architecture", architecture),
-    string("general.name", options.name),
-    uint32("general.file_type", llamaFileTypeForTensorType[options.tensorType]),
-    uint32("general.quantization_version", ggmlQuantizationVersion),
-    uint32(`${architecture}.vocab_size`, dimensions.vocabularySize),
-    uint32(`${architecture}.context_length`, dimensions.contextLength),
-    uint32(`${architecture}.embedding_length`, dimensions.embeddingLength),
-    uint32(`${architecture}.block_count`, dimensions.blockCount),
-    uint32(`${architecture}.feed_forward_length`, dimensions.feedForwardLength),
-    uint32(`${architecture}.rope.dimension_count`, headDimension(dimensions)),
-    uint32(`${architecture}.attention.head_count`, dimensions.headCount),
-    uint32(`${architecture}.attention.head_count_kv`, dimensions.headCountKv),
-    float32(`${architecture}.rope.freq_base`, dimensions.ropeFrequencyBase),
-    float32(`${architecture}.attention.layer_norm_rms_epsilon`, dimensions.rmsNormEpsilon),
-    string("tokenizer.ggml.model", "gpt2"),
-    string("tokenizer.ggml.pre", vocabulary.preTokenizer),
+    stringEntry("general.architecture", architecture),
+    stringEntry("general.name", options.name),
+    uint32Entry("general.file_type", llamaFileTypeForTensorType[options.tensorType]),
+    uint32Entry("general.quantization_version", ggmlQuantizationVersion),
+    uint32Entry(`${architecture}.vocab_size`, dimensions.vocabularySize),
+    uint32Entry(`${architecture}.context_length`, dimensions.contextLength),
+    uint32Entry(`${architecture}.embedding_length`, dimensions.embeddingLength),
+    uint32Entry(`${architecture}.block_count`, dimensions.blockCount),
+    uint32Entry(`${architecture}.feed_forward_length`, dimensions.feedForwardLength),
+    uint32Entry(`${architecture}.rope.dimension_count`, headDimension(dimensions)),
+    uint32Entry(`${architecture}.attention.head_count`, dimensions.headCount),
+    uint32Entry(`${architecture}.attention.head_count_kv`, dimensions.headCountKv),
+    float32Entry(`${architecture}.rope.freq_base`, dimensions.ropeFrequencyBase),
+    float32Entry(`${architecture}.attention.layer_norm_rms_epsilon`, dimensions.rmsNormEpsilon),
+    stringEntry("tokenizer.ggml.model", "gpt2"),
+    stringEntry("tokenizer.ggml.pre", vocabulary.preTokenizer),
     {
       key: "tokenizer.ggml.tokens",
       value: { type: "array", elementType: "string", values: vocabulary.tokens },
@@ -126,18 +119,18 @@ function llamaMetadata(options: WriteLlamaGgufOptions): GgufMetadataEntry[] {
       key: "tokenizer.ggml.merges",
       value: { type: "array", elementType: "string", values: vocabulary.merges },
     },
-    uint32("tokenizer.ggml.bos_token_id", vocabulary.bosTokenId),
-    uint32("tokenizer.ggml.eos_token_id", vocabulary.eosTokenId),
+    uint32Entry("tokenizer.ggml.bos_token_id", vocabulary.bosTokenId),
+    uint32Entry("tokenizer.ggml.eos_token_id", vocabulary.eosTokenId),
   ];
   if (vocabulary.unknownTokenId !== undefined) {
-    entries.push(uint32("tokenizer.ggml.unknown_token_id", vocabulary.unknownTokenId));
+    entries.push(uint32Entry("tokenizer.ggml.unknown_token_id", vocabulary.unknownTokenId));
   }
   if (vocabulary.paddingTokenId !== undefined) {
-    entries.push(uint32("tokenizer.ggml.padding_token_id", vocabulary.paddingTokenId));
+    entries.push(uint32Entry("tokenizer.ggml.padding_token_id", vocabulary.paddingTokenId));
   }
   entries.push(
     { key: "tokenizer.ggml.add_bos_token", value: { type: "bool", value: vocabulary.addBosToken } },
-    string("tokenizer.chat_template", options.chatTemplate),
+    stringEntry("tokenizer.chat_template", options.chatTemplate),
   );
   return entries;
 }

@@ -32,6 +32,20 @@ export interface GgufMetadataEntry {
   value: GgufMetadataValue;
 }
 
+/** Entry builders for the scalar types GGUF writers use most. */
+export const stringEntry = (key: string, value: string): GgufMetadataEntry => ({
+  key,
+  value: { type: "string", value },
+});
+export const uint32Entry = (key: string, value: number): GgufMetadataEntry => ({
+  key,
+  value: { type: "uint32", value },
+});
+export const float32Entry = (key: string, value: number): GgufMetadataEntry => ({
+  key,
+  value: { type: "float32", value },
+});
+
 /** The value as a JavaScript number when it is an integer or float scalar that fits one exactly. */
 export function metadataNumber(value: GgufMetadataValue | undefined): number | undefined {
   if (value === undefined || value.type === "array") return undefined;

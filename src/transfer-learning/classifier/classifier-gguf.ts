@@ -3,7 +3,11 @@
 // rounded once to float32, the precision ggml computes in); the metadata carries what serving needs besides the
 // base model — head type, labels, embedding length, pooling, token limit — and which base the head sits on, so a
 // reader can refuse a file meant for another base. read-classifier-gguf.ts reads it back into the same head.
-import type { GgufMetadataEntry } from "../../model-files/gguf/gguf-metadata-value.js";
+import {
+  type GgufMetadataEntry,
+  stringEntry,
+  uint32Entry,
+} from "../../model-files/gguf/gguf-metadata-value.js";
 import {
   type GgufFileContents,
   type GgufTensorToWrite,
@@ -77,27 +81,19 @@ export function classifierGgufContents(
 }
 
 function classifierMetadata(head: ClassificationHead, description: ClassifierGgufDescription) {
-  const string = (key: string, value: string): GgufMetadataEntry => ({
-    key,
-    value: { type: "string", value },
-  });
-  const uint32 = (key: string, value: number): GgufMetadataEntry => ({
-    key,
-    value: { type: "uint32", value },
-  });
   const { base = {} } = description;
-  const optional = (key: string, value: string | undefined) => (value ? [string(key, value)] : []);
+  const optional = (key: string, value: string | undefined) => (value ? [stringEntry(key, value)] : []);
   return [
-    string("general.architecture", classifierArchitecture),
+    stringEntry("general.architecture", classifierArchitecture),
     ...optional("general.name", description.name),
-    uint32(classifierKeys.formatVersion, classifierGgufVersion),
-    string(classifierKeys.headType, head.headType),
+    uint32Entry(classifierKeys.formatVersion, classifierGgufVersion),
+    stringEntry(classifierKeys.headType, head.headType),
     { key: classifierKeys.labels, value: { type: "array", elementType: "string", values: head.labels } },
-    uint32(classifierKeys.embeddingLength, head.features.dimensions),
-    ...(head.headType === "mlp" ? [uint32(classifierKeys.hiddenUnits, head.hiddenUnits ?? 0)] : []),
-    string(classifierKeys.pooling, head.features.pooling),
-    uint32(classifierKeys.maxInputTokens, head.features.maxInputTokens),
-    string(classifierKeys.baseModelId, head.features.baseModelId),
+    uint32Entry(classifierKeys.embeddingLength, head.features.dimensions),
+    ...(head.headType === "mlp" ? [uint32Entry(classifierKeys.hiddenUnits, head.hiddenUnits ?? 0)] : []),
+    stringEntry(classifierKeys.pooling, head.features.pooling),
+    uint32Entry(classifierKeys.maxInputTokens, head.features.maxInputTokens),
+    stringEntry(classifierKeys.baseModelId, head.features.baseModelId),
     ...optional(classifierKeys.baseCustomModelId, base.customModelId),
     ...optional(classifierKeys.baseFileName, base.fileName),
     ...optional(classifierKeys.baseFileSha256, base.fileSha256),
